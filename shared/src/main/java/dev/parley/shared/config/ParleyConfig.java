@@ -1,0 +1,108 @@
+package dev.parley.shared.config;
+
+import dev.parley.shared.deps.Dependency;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole node configuration, parsed once at start-up into immutable records. Built only through
+ * {@link #from(ConfigReader)}, which fails with a {@link ConfigException} naming the first bad key.
+ */
+public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, CassandraConfig cassandra,
+                           KafkaConfig kafka, EtcdConfig etcd) {
+
+  public record NodeConfig(String id, Set<Role> roles, String region, String opsHost, int opsPort,
+                           int dependencyTimeoutMs) {
+  }
+
+  public record PgConfig(String host, int port, String database, String user, String password, int poolSize) {
+    public String jdbcUrl() {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+  }
+
+  public record RedisConfig(String url, int poolSize) {
+  }
+
+  public record CassandraConfig(List<String> contactPoints, String localDatacenter, String keyspace,
+                                int replicationFactor) {
+  }
+
+  public record KafkaConfig(String bootstrapServers, String messagesTopic, int messagesPartitions,
+                            String notificationsTopic, int notificationsPartitions, int replicationFactor) {
+  }
+
+  public record EtcdConfig(List<String> endpoints, String keyPrefix) {
+  }
+
+  /** The services this node's roles need; {@code /ready} reports exactly these. */
+  public Set<Dependency> dependencies() {
+    return Role.dependenciesOf(node.roles());
+  }
+
+  public static ParleyConfig from(ConfigReader r) {
+    NodeConfig node = node(r);
+    PgConfig pg = new PgConfig(r.string("pg.host"), r.integer("pg.port", 1, 65535), r.string("pg.database"),
+        r.string("pg.user"), r.optionalString("pg.password"), r.integer("pg.poolSize", 1, 256));
+    if (Role.dependenciesOf(node.roles()).contains(Dependency.POSTGRES) && pg.password().isEmpty()) {
+      throw new ConfigException("config key 'pg.password' is empty: set environment variable "
+          + EnvOverlay.envName("pg.password") + " (scripts/infra env prints it for the local database)");
+    }
+    RedisConfig redis = new RedisConfig(r.string("redis.url"), r.integer("redis.poolSize", 1, 256));
+    if (!redis.url().startsWith("redis://") && !redis.url().startsWith("rediss://")) {
+      throw ConfigReader.invalid("redis.url", "a redis:// or rediss:// URL", redis.url());
+    }
+    CassandraConfig cassandra = new CassandraConfig(hostPorts(r, "cassandra.contactPoints"),
+        r.string("cassandra.localDatacenter"), identifier(r, "cassandra.keyspace"),
+        r.integer("cassandra.replicationFactor", 1, 9));
+    KafkaConfig kafka = new KafkaConfig(r.string("kafka.bootstrapServers"), r.string("kafka.messagesTopic"),
+        r.integer("kafka.messagesPartitions", 12, 10_000), r.string("kafka.notificationsTopic"),
+        r.integer("kafka.notificationsPartitions", 1, 10_000), r.integer("kafka.replicationFactor", 1, 9));
+    EtcdConfig etcd = new EtcdConfig(urls(r, "etcd.endpoints"), r.string("etcd.keyPrefix"));
+    return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd);
+  }
+
+  private static NodeConfig node(ConfigReader r) {
+    String id = r.string("node.id");
+    if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+      throw ConfigReader.invalid("node.id", "1-63 characters of [A-Za-z0-9_.-]", id);
+    }
+    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+    for (String name : r.stringList("node.roles")) {
+      roles.add(Role.parse("node.roles", name));
+    }
+    return new NodeConfig(id, Set.copyOf(roles), r.string("node.region"), r.string("node.opsHost"),
+        r.integer("node.opsPort", 1, 65535), r.integer("node.dependencyTimeoutMs", 100, 60_000));
+  }
+
+  private static List<String> hostPorts(ConfigReader r, String path) {
+    List<String> values = r.stringList(path);
+    for (String value : values) {
+      int colon = value.lastIndexOf(':');
+      if (colon <= 0 || !value.substring(colon + 1).matches("\\d{1,5}")) {
+        throw ConfigReader.invalid(path, "host:port entries", value);
+      }
+    }
+    return values;
+  }
+
+  private static List<String> urls(ConfigReader r, String path) {
+    List<String> values = r.stringList(path);
+    for (String value : values) {
+      if (!value.matches("https?://[^/\\s]+(:\\d{1,5})?/?")) {
+        throw ConfigReader.invalid(path, "http(s)://host:port URLs", value);
+      }
+    }
+    return values;
+  }
+
+  private static String identifier(ConfigReader r, String path) {
+    String value = r.string(path);
+    if (!value.matches("[a-z][a-z0-9_]{0,47}")) {
+      throw ConfigReader.invalid(path, "a lower-case CQL identifier", value);
+    }
+    return value;
+  }
+}
