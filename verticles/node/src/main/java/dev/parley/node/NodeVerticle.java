@@ -30,7 +30,6 @@ public final class NodeVerticle extends VerticleBase {
   }
 
   private Future<?> startWith(ParleyConfig config) {
-    System.setProperty("parley.node.id", config.node().id());
     clients = DependencyClients.create(vertx, config, config.dependencies());
     ReadinessProbe probe = new ReadinessProbe(clients, config.node().dependencyTimeoutMs());
     OpsServer ops = new OpsServer(vertx, config, probe);

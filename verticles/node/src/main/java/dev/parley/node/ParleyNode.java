@@ -15,7 +15,11 @@ public final class ParleyNode {
 
   public static void main(String[] args) {
     applyClusterDefaults(System.getenv());
-    int exitCode = new VertxApplication(args).launch();
+    // VertxApplication finds Main-Verticle only when it is itself the jar's Main-Class, so name it here.
+    String[] launchArgs = new String[args.length + 1];
+    launchArgs[0] = NodeVerticle.class.getName();
+    System.arraycopy(args, 0, launchArgs, 1, args.length);
+    int exitCode = new VertxApplication(launchArgs).launch();
     if (exitCode != 0) {
       System.exit(exitCode);
     }

@@ -1,0 +1,97 @@
+package dev.parley.shared.config;
+
+import dev.parley.shared.deps.Dependency;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ParleyConfigTest {
+
+  private static JsonObject defaultsWithPassword() {
+    JsonObject json = ConfigLoader.defaults();
+    json.getJsonObject("pg").put("password", "secret");
+    return json;
+  }
+
+  private static ParleyConfig parse(JsonObject json) {
+    return ParleyConfig.from(new ConfigReader(json));
+  }
+
+  @Test
+  @DisplayName("the bundled defaults parse into typed records")
+  void defaultsParse() {
+    ParleyConfig config = parse(defaultsWithPassword());
+    assertThat(config.kafka().messagesPartitions()).isGreaterThanOrEqualTo(12);
+    assertThat(config.pg().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/parley");
+    assertThat(config.node().roles()).contains(Role.GATEWAY, Role.API);
+    assertThat(config.dependencies()).containsExactlyInAnyOrder(Dependency.values());
+  }
+
+  @Test
+  @DisplayName("a missing key fails start-up naming the key and its environment variable")
+  void missingKey() {
+    JsonObject json = defaultsWithPassword();
+    json.getJsonObject("redis").remove("url");
+    assertThatThrownBy(() -> parse(json)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'redis.url'").hasMessageContaining("PARLEY_REDIS_URL");
+  }
+
+  @Test
+  @DisplayName("a port of the wrong type or range is refused with the key named")
+  void badPort() {
+    JsonObject json = defaultsWithPassword();
+    json.getJsonObject("pg").put("port", "5432x");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'pg.port'").hasMessageContaining("5432x");
+    json.getJsonObject("pg").put("port", 70000);
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'pg.port'").hasMessageContaining("1 to 65535");
+  }
+
+  @Test
+  @DisplayName("an unknown role is refused and the known roles are listed")
+  void unknownRole() {
+    JsonObject json = defaultsWithPassword();
+    json.getJsonObject("node").put("roles", new JsonArray().add("gateway").add("gatway"));
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("unknown role 'gatway'").hasMessageContaining("gateway, api");
+  }
+
+  @Test
+  @DisplayName("the message topic must have at least 12 partitions")
+  void tooFewPartitions() {
+    JsonObject json = defaultsWithPassword();
+    json.getJsonObject("kafka").put("messagesPartitions", 3);
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'kafka.messagesPartitions'");
+  }
+
+  @Test
+  @DisplayName("a node needing PostgreSQL without a password is refused, pointing at PARLEY_PG_PASSWORD")
+  void missingPassword() {
+    JsonObject json = ConfigLoader.defaults();
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("PARLEY_PG_PASSWORD");
+    json.getJsonObject("node").put("roles", new JsonArray().add("discovery"));
+    assertThat(parse(json).dependencies()).containsExactly(Dependency.ETCD);
+  }
+
+  @Test
+  @DisplayName("malformed contact points and endpoints are refused")
+  void malformedAddresses() {
+    JsonObject json = defaultsWithPassword();
+    json.getJsonObject("cassandra").put("contactPoints", new JsonArray().add("127.0.0.1"));
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'cassandra.contactPoints'");
+    JsonObject json2 = defaultsWithPassword();
+    json2.getJsonObject("etcd").put("endpoints", new JsonArray().add("127.0.0.1:2379"));
+    assertThatThrownBy(() -> parse(json2)).hasMessageContaining("'etcd.endpoints'");
+  }
+
+  @Test
+  @DisplayName("environment variables override the file, and the result is validated")
+  void envOverridesValidated() {
+    JsonObject merged = EnvOverlay.apply(defaultsWithPassword(), Map.of("PARLEY_NODE_OPS_PORT", "9200"));
+    assertThat(parse(merged).node().opsPort()).isEqualTo(9200);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.parley.shared.it;
+
+import dev.parley.shared.config.ConfigLoader;
+import dev.parley.shared.config.ParleyConfig;
+import dev.parley.shared.schema.Migrations;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Configuration for integration tests: the same loader as a node, fed by the environment that
+ * {@code scripts/test} exports from {@code scripts/infra env}. Blocking helpers: call from test threads only.
+ */
+public final class ItConfig {
+  private static volatile boolean migrated;
+
+  private ItConfig() {
+  }
+
+  public static ParleyConfig load(Vertx vertx) {
+    return load(vertx, new JsonObject());
+  }
+
+  public static ParleyConfig load(Vertx vertx, JsonObject overrides) {
+    Map<String, String> env = System.getenv();
+    if (env.get("PARLEY_PG_PASSWORD") == null) {
+      throw new IllegalStateException("PARLEY_PG_PASSWORD is not set: run integration tests through scripts/test, "
+          + "or first: eval \"$(scripts/infra env)\"");
+    }
+    return await(ConfigLoader.load(vertx, overrides, env));
+  }
+
+  /** Applies every migration once per test JVM (they are idempotent, this only saves time). */
+  public static synchronized void migrate(Vertx vertx, ParleyConfig config) {
+    if (!migrated) {
+      await(Migrations.runAll(vertx, config));
+      migrated = true;
+    }
+  }
+
+  public static <T> T await(io.vertx.core.Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
+    }
+  }
+}
