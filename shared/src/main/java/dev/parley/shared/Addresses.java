@@ -11,4 +11,10 @@ public final class Addresses {
   public static String nodeInfo(String nodeId) {
     return NODE_INFO_PREFIX + nodeId;
   }
+
+  /**
+   * Publish: a device was removed or its tokens revoked; body {@code {"userId":…,"deviceId":…}}. Every gateway
+   * closes that device's socket at once.
+   */
+  public static final String DEVICE_REVOKED = "parley.device.revoked";
 }

@@ -11,7 +11,8 @@ import java.util.Set;
  * {@link #from(ConfigReader)}, which fails with a {@link ConfigException} naming the first bad key.
  */
 public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, CassandraConfig cassandra,
-                           KafkaConfig kafka, EtcdConfig etcd) {
+                           KafkaConfig kafka, EtcdConfig etcd, AuthConfig auth, ApiConfig api,
+                           GatewayConfig gateway) {
 
   public record NodeConfig(String id, Set<Role> roles, String region, String opsHost, int opsPort,
                            int dependencyTimeoutMs) {
@@ -35,6 +36,22 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
   }
 
   public record EtcdConfig(List<String> endpoints, String keyPrefix) {
+  }
+
+  /**
+   * Access-token settings. {@code keysDir} holds {@code <kid>.public.pem} files (and, on api nodes, the signing
+   * key's {@code <kid>.private.pem}); see {@code dev.parley.shared.auth.JwtKeys}.
+   */
+  public record AuthConfig(String issuer, String audience, int accessTokenTtlSeconds, String keysDir,
+                           String signingKeyId) {
+  }
+
+  /** The REST API's listening address (api role). */
+  public record ApiConfig(String host, int port) {
+  }
+
+  /** The WebSocket gateway's listening address and the URL clients are told to connect to (gateway role). */
+  public record GatewayConfig(String host, int port, String publicUrl) {
   }
 
   /** The services this node's roles need; {@code /ready} reports exactly these. */
@@ -61,7 +78,21 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
         r.integer("kafka.messagesPartitions", 12, 10_000), r.string("kafka.notificationsTopic"),
         r.integer("kafka.notificationsPartitions", 1, 10_000), r.integer("kafka.replicationFactor", 1, 9));
     EtcdConfig etcd = new EtcdConfig(urls(r, "etcd.endpoints"), r.string("etcd.keyPrefix"));
-    return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd);
+    AuthConfig auth = new AuthConfig(r.string("auth.issuer"), r.string("auth.audience"),
+        r.integer("auth.accessTokenTtlSeconds", 30, 86_400), r.optionalString("auth.keysDir"),
+        r.optionalString("auth.signingKeyId"));
+    if ((node.roles().contains(Role.API) || node.roles().contains(Role.GATEWAY)) && auth.keysDir().isBlank()) {
+      throw new ConfigException("config key 'auth.keysDir' is empty: the api and gateway roles need the access-token "
+          + "keys; set environment variable " + EnvOverlay.envName("auth.keysDir")
+          + " (scripts/nodes generates a local key pair under .parley/secrets/jwt)");
+    }
+    ApiConfig api = new ApiConfig(r.string("api.host"), r.integer("api.port", 1, 65535));
+    GatewayConfig gateway = new GatewayConfig(r.string("gateway.host"), r.integer("gateway.port", 1, 65535),
+        r.string("gateway.publicUrl"));
+    if (!gateway.publicUrl().matches("wss?://\\S+")) {
+      throw ConfigReader.invalid("gateway.publicUrl", "a ws:// or wss:// URL", gateway.publicUrl());
+    }
+    return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd, auth, api, gateway);
   }
 
   private static NodeConfig node(ConfigReader r) {

@@ -24,7 +24,8 @@ class ConfigLoaderTest {
     Path file = dir.resolve("site.json");
     Files.writeString(file, "{\"node\":{\"region\":\"eu-1\",\"opsPort\":9300},\"pg\":{\"password\":\"fromfile\"}}");
     JsonObject overrides = new JsonObject().put("node", new JsonObject().put("id", "gw-7").put("opsPort", 9400));
-    Map<String, String> env = Map.of(ConfigLoader.CONFIG_FILE_ENV, file.toString(), "PARLEY_PG_PASSWORD", "fromenv");
+    Map<String, String> env = Map.of(ConfigLoader.CONFIG_FILE_ENV, file.toString(), "PARLEY_PG_PASSWORD", "fromenv",
+        "PARLEY_AUTH_KEYS_DIR", dir.toString());
     ConfigLoader.load(vertx, overrides, env).onComplete(ctx.succeeding(config -> ctx.verify(() -> {
       assertThat(config.node().id()).isEqualTo("gw-7");
       assertThat(config.node().region()).isEqualTo("eu-1");

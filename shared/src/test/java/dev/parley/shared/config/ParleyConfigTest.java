@@ -16,6 +16,7 @@ class ParleyConfigTest {
   private static JsonObject defaultsWithPassword() {
     JsonObject json = ConfigLoader.defaults();
     json.getJsonObject("pg").put("password", "secret");
+    json.getJsonObject("auth").put("keysDir", "/etc/parley/jwt");
     return json;
   }
 
@@ -75,6 +76,24 @@ class ParleyConfigTest {
     assertThatThrownBy(() -> parse(json)).hasMessageContaining("PARLEY_PG_PASSWORD");
     json.getJsonObject("node").put("roles", new JsonArray().add("discovery"));
     assertThat(parse(json).dependencies()).containsExactly(Dependency.ETCD);
+  }
+
+  @Test
+  @DisplayName("api and gateway nodes without an access-token keys directory are refused, naming PARLEY_AUTH_KEYS_DIR")
+  void missingKeysDir() {
+    JsonObject json = defaultsWithPassword();
+    json.getJsonObject("auth").put("keysDir", "");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("PARLEY_AUTH_KEYS_DIR");
+    json.getJsonObject("node").put("roles", new JsonArray().add("message"));
+    assertThat(parse(json).auth().keysDir()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("the gateway's public URL must be a WebSocket URL")
+  void badPublicUrl() {
+    JsonObject json = defaultsWithPassword();
+    json.getJsonObject("gateway").put("publicUrl", "http://x/ws");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'gateway.publicUrl'");
   }
 
   @Test

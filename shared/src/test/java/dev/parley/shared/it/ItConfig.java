@@ -29,7 +29,25 @@ public final class ItConfig {
       throw new IllegalStateException("PARLEY_PG_PASSWORD is not set: run integration tests through scripts/test, "
           + "or first: eval \"$(scripts/infra env)\"");
     }
-    return await(ConfigLoader.load(vertx, overrides, env));
+    JsonObject withKeys = new JsonObject().put("auth", new JsonObject().put("keysDir", keysDir().toString()))
+        .mergeIn(overrides, true);
+    return await(ConfigLoader.load(vertx, withKeys, env));
+  }
+
+  private static java.nio.file.Path keysDir;
+
+  /** One ES256 key pair per test JVM, in a temporary directory (tests never touch the local secrets). */
+  public static synchronized java.nio.file.Path keysDir() {
+    if (keysDir == null) {
+      try {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("parley-jwt-it");
+        dev.parley.shared.auth.JwtKeyGenerator.generate(dir);
+        keysDir = dir;
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot generate test JWT keys", e);
+      }
+    }
+    return keysDir;
   }
 
   /** Applies every migration once per test JVM (they are idempotent, this only saves time). */
