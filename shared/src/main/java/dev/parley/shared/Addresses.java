@@ -17,4 +17,17 @@ public final class Addresses {
    * closes that device's socket at once.
    */
   public static final String DEVICE_REVOKED = "parley.device.revoked";
+
+  /**
+   * Publish: a channel's membership changed; body {@code {"channelId":…,"userId":…,"change":"added"|"removed"}}.
+   * Membership caches (gateways, message nodes) drop the entry at once.
+   */
+  public static final String MEMBERSHIP_CHANGED = "parley.membership.changed";
+
+  /** Point-to-point: frames for the sockets a gateway node holds. Suffix: the gateway's node id. */
+  public static final String GATEWAY_DELIVER_PREFIX = "parley.gateway.deliver.";
+
+  public static String gatewayDeliver(String nodeId) {
+    return GATEWAY_DELIVER_PREFIX + nodeId;
+  }
 }
