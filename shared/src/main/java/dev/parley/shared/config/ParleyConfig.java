@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, CassandraConfig cassandra,
                            KafkaConfig kafka, EtcdConfig etcd, AuthConfig auth, ApiConfig api,
-                           GatewayConfig gateway) {
+                           GatewayConfig gateway, DiscoveryConfig discovery) {
 
   public record NodeConfig(String id, Set<Role> roles, String region, String opsHost, int opsPort,
                            int dependencyTimeoutMs) {
@@ -54,6 +54,14 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
   public record GatewayConfig(String host, int port, String publicUrl) {
   }
 
+  /**
+   * Service discovery: where the discovery role serves gRPC, how gateways register in etcd (lease TTL, refresh
+   * period, declared capacity), when a gateway counts as overloaded, and the deadline of calls to discovery.
+   */
+  public record DiscoveryConfig(String host, int port, int leaseTtlSeconds, int refreshMs, int gatewayCapacity,
+                                int maxEventLoopLagMs, int callTimeoutMs) {
+  }
+
   /** The services this node's roles need; {@code /ready} reports exactly these. */
   public Set<Dependency> dependencies() {
     return Role.dependenciesOf(node.roles());
@@ -92,7 +100,15 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
     if (!gateway.publicUrl().matches("wss?://\\S+")) {
       throw ConfigReader.invalid("gateway.publicUrl", "a ws:// or wss:// URL", gateway.publicUrl());
     }
-    return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd, auth, api, gateway);
+    DiscoveryConfig discovery = new DiscoveryConfig(r.string("discovery.host"), r.integer("discovery.port", 0, 65535),
+        r.integer("discovery.leaseTtlSeconds", 2, 300), r.integer("discovery.refreshMs", 100, 60_000),
+        r.integer("discovery.gatewayCapacity", 1, 10_000_000), r.integer("discovery.maxEventLoopLagMs", 10, 60_000),
+        r.integer("discovery.callTimeoutMs", 50, 60_000));
+    if (discovery.refreshMs() >= discovery.leaseTtlSeconds() * 1000L) {
+      throw new ConfigException("config key 'discovery.refreshMs' (" + discovery.refreshMs() + ") must be shorter than "
+          + "'discovery.leaseTtlSeconds' (" + discovery.leaseTtlSeconds() + " s), or registrations expire between refreshes");
+    }
+    return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd, auth, api, gateway, discovery);
   }
 
   private static NodeConfig node(ConfigReader r) {
