@@ -10,7 +10,41 @@ public enum ErrorCode {
   NODE_UNREACHABLE("node_unreachable", 404),
   NOT_READY("not_ready", 503),
   TIMEOUT("timeout", 504),
-  INTERNAL("internal", 500);
+  INTERNAL("internal", 500),
+
+  // REST API (issue 3): authentication and tokens.
+  AUTH_REQUIRED("auth_required", 401),
+  INVALID_TOKEN("invalid_token", 401),
+  DEVICE_REVOKED("device_revoked", 401),
+  INVALID_CREDENTIALS("invalid_credentials", 401),
+  INVALID_REFRESH_TOKEN("invalid_refresh_token", 401),
+  REFRESH_TOKEN_REUSED("refresh_token_reused", 401),
+  // Authorization.
+  NOT_A_MEMBER("not_a_member", 403),
+  NOT_ADMIN("not_admin", 403),
+  BLOCKED("blocked", 403),
+  // Missing resources.
+  USER_NOT_FOUND("user_not_found", 404),
+  DEVICE_NOT_FOUND("device_not_found", 404),
+  CHANNEL_NOT_FOUND("channel_not_found", 404),
+  MEMBER_NOT_FOUND("member_not_found", 404),
+  METHOD_NOT_ALLOWED("method_not_allowed", 405),
+  // Conflicts with the current state.
+  USERNAME_TAKEN("username_taken", 409),
+  DEVICE_LIMIT_REACHED("device_limit_reached", 409),
+  MEMBER_LIMIT_REACHED("member_limit_reached", 409),
+  ALREADY_MEMBER("already_member", 409),
+  NOT_A_GROUP("not_a_group", 409),
+  // Request shape.
+  MALFORMED_JSON("malformed_json", 400),
+  PAYLOAD_TOO_LARGE("payload_too_large", 413),
+  UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
+  UNKNOWN_FIELD("unknown_field", 422),
+  INVALID_FIELD("invalid_field", 422),
+  INVALID_USERNAME("invalid_username", 422),
+  WEAK_PASSWORD("weak_password", 422),
+  // Abuse limits.
+  RATE_LIMITED("rate_limited", 429);
 
   private final String code;
   private final int httpStatus;

@@ -43,11 +43,31 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
    * key's {@code <kid>.private.pem}); see {@code dev.parley.shared.auth.JwtKeys}.
    */
   public record AuthConfig(String issuer, String audience, int accessTokenTtlSeconds, String keysDir,
-                           String signingKeyId) {
+                           String signingKeyId, int refreshTokenTtlDays, int maxDevicesPerUser,
+                           PasswordHashingConfig passwordHashing) {
   }
 
-  /** The REST API's listening address (api role). */
-  public record ApiConfig(String host, int port) {
+  /**
+   * Argon2id cost (RFC 9106). {@code memoryKib}/{@code iterations}/{@code parallelism} are written into each stored
+   * hash, so raising them affects new hashes only; {@code threads} bounds how many hashes run at once (each holds
+   * {@code memoryKib} of heap), so it is also the memory budget of password hashing.
+   */
+  public record PasswordHashingConfig(int memoryKib, int iterations, int parallelism, int threads) {
+  }
+
+  /**
+   * The REST API (api role): listening address, request body limit, the group member limit and the abuse limits
+   * of signup and login.
+   */
+  public record ApiConfig(String host, int port, int maxBodyBytes, int maxChannelMembers, RateLimitConfig rateLimit) {
+  }
+
+  /**
+   * Fixed-window limits in Redis. Past a limit every further attempt doubles the wait (from {@code windowSeconds}
+   * up to {@code maxBackoffSeconds}); a successful login clears its account's counter.
+   */
+  public record RateLimitConfig(int windowSeconds, int maxBackoffSeconds, int loginPerAccount, int loginPerAddress,
+                                int signupPerAddress) {
   }
 
   /** The WebSocket gateway's listening address and the URL clients are told to connect to (gateway role). */
@@ -88,13 +108,24 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
     EtcdConfig etcd = new EtcdConfig(urls(r, "etcd.endpoints"), r.string("etcd.keyPrefix"));
     AuthConfig auth = new AuthConfig(r.string("auth.issuer"), r.string("auth.audience"),
         r.integer("auth.accessTokenTtlSeconds", 30, 86_400), r.optionalString("auth.keysDir"),
-        r.optionalString("auth.signingKeyId"));
+        r.optionalString("auth.signingKeyId"), r.integer("auth.refreshTokenTtlDays", 1, 365),
+        r.integer("auth.maxDevicesPerUser", 1, 1_000), new PasswordHashingConfig(
+            r.integer("auth.passwordHashing.memoryKib", 1_024, 4_194_304),
+            r.integer("auth.passwordHashing.iterations", 1, 100),
+            r.integer("auth.passwordHashing.parallelism", 1, 64),
+            r.integer("auth.passwordHashing.threads", 1, 256)));
     if ((node.roles().contains(Role.API) || node.roles().contains(Role.GATEWAY)) && auth.keysDir().isBlank()) {
       throw new ConfigException("config key 'auth.keysDir' is empty: the api and gateway roles need the access-token "
           + "keys; set environment variable " + EnvOverlay.envName("auth.keysDir")
           + " (scripts/nodes generates a local key pair under .parley/secrets/jwt)");
     }
-    ApiConfig api = new ApiConfig(r.string("api.host"), r.integer("api.port", 1, 65535));
+    ApiConfig api = new ApiConfig(r.string("api.host"), r.integer("api.port", 0, 65535),
+        r.integer("api.maxBodyBytes", 1_024, 16_777_216), r.integer("api.maxChannelMembers", 2, 100_000),
+        new RateLimitConfig(r.integer("api.rateLimit.windowSeconds", 1, 86_400),
+            r.integer("api.rateLimit.maxBackoffSeconds", 1, 86_400),
+            r.integer("api.rateLimit.loginPerAccount", 1, 1_000_000),
+            r.integer("api.rateLimit.loginPerAddress", 1, 1_000_000),
+            r.integer("api.rateLimit.signupPerAddress", 1, 1_000_000)));
     GatewayConfig gateway = new GatewayConfig(r.string("gateway.host"), r.integer("gateway.port", 1, 65535),
         r.string("gateway.publicUrl"));
     if (!gateway.publicUrl().matches("wss?://\\S+")) {

@@ -1,6 +1,7 @@
 package dev.parley.node;
 
 import dev.parley.discovery.DiscoveryVerticle;
+import dev.parley.api.ApiVerticle;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.config.Role;
 import dev.parley.shared.deps.DependencyClients;
@@ -26,6 +27,10 @@ final class RoleDeployer {
   /** Role to the factory of its verticle. Filled as the role modules land (see README, "Roles"). */
   private static final Map<Role, BiFunction<ParleyConfig, DependencyClients, Deployable>> FACTORIES =
       new EnumMap<>(Role.class);
+
+  static {
+    FACTORIES.put(Role.API, ApiVerticle::new);
+  }
 
   static {
     FACTORIES.put(Role.DISCOVERY, DiscoveryVerticle::new);

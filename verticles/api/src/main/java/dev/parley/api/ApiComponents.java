@@ -1,0 +1,60 @@
+package dev.parley.api;
+
+import dev.parley.api.accounts.AccountService;
+import dev.parley.api.accounts.PasswordHasher;
+import dev.parley.api.channels.BlockService;
+import dev.parley.api.channels.ChannelService;
+import dev.parley.api.channels.MembershipEvents;
+import dev.parley.api.channels.MembershipService;
+import dev.parley.api.devices.DeviceService;
+import dev.parley.api.http.BearerAuth;
+import dev.parley.api.ratelimit.RateLimiter;
+import dev.parley.api.tokens.RefreshTokens;
+import dev.parley.api.tokens.TokenService;
+import dev.parley.shared.auth.AccessTokens;
+import dev.parley.shared.auth.JwtKeys;
+import dev.parley.shared.auth.RevokedDevices;
+import dev.parley.shared.config.ParleyConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The api role's object graph, built in one place by constructor injection. Route classes receive only what they
+ * use; a test can build the router with any of these left null, because handlers only run per request.
+ */
+public record ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices,
+                            ChannelService channels, MembershipService memberships, BlockService blocks,
+                            RateLimiter rateLimiter, BearerAuth bearerAuth, int maxBodyBytes, int maxChannelMembers) {
+
+  /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
+  public static final String HASHING_POOL = "parley-password-hashing";
+
+  public static ApiComponents create(Vertx vertx, ParleyConfig config, Pool pg, Redis redis, JwtKeys keys,
+                                     WorkerExecutor hashingPool, Clock clock) {
+    ParleyConfig.AuthConfig auth = config.auth();
+    ParleyConfig.ApiConfig api = config.api();
+    SecureRandom random = new SecureRandom();
+    AccessTokens accessTokens = new AccessTokens(vertx, keys, auth.issuer(), auth.audience(),
+        auth.accessTokenTtlSeconds(), clock);
+    RevokedDevices revoked = new RevokedDevices(redis, vertx.eventBus(), auth.accessTokenTtlSeconds());
+    PasswordHasher hasher = new PasswordHasher(hashingPool, auth.passwordHashing(), random);
+    MembershipEvents events = new MembershipEvents(vertx.eventBus());
+    return new ApiComponents(
+        new AccountService(pg, hasher, clock),
+        new TokenService(pg, accessTokens, revoked, new RefreshTokens(random), auth.maxDevicesPerUser(),
+            Duration.ofDays(auth.refreshTokenTtlDays()), clock),
+        new DeviceService(pg, revoked, clock),
+        new ChannelService(pg, events, api.maxChannelMembers(), clock),
+        new MembershipService(pg, events, api.maxChannelMembers(), clock),
+        new BlockService(pg, clock),
+        new RateLimiter(redis, api.rateLimit()),
+        new BearerAuth(accessTokens, revoked),
+        api.maxBodyBytes(), api.maxChannelMembers());
+  }
+}

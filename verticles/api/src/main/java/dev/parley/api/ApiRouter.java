@@ -1,0 +1,45 @@
+package dev.parley.api;
+
+import dev.parley.api.accounts.AccountRoutes;
+import dev.parley.api.channels.ChannelRoutes;
+import dev.parley.api.devices.DeviceRoutes;
+import dev.parley.api.http.ApiException;
+import dev.parley.api.http.ProblemHandler;
+import dev.parley.shared.ErrorCode;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The whole REST surface. Every route here must be described in {@code openapi.yaml} and vice versa
+ * ({@code OpenApiDocumentTest} enforces it); errors of any route leave through {@link ProblemHandler}.
+ */
+public final class ApiRouter {
+  public static final String OPENAPI_RESOURCE = "openapi.yaml";
+
+  private ApiRouter() {
+  }
+
+  public static Router create(Vertx vertx, ApiComponents c, Buffer openApiDocument) {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      // Responses carry tokens and personal data: never cache them, never let a browser sniff their type.
+      ctx.response().putHeader("cache-control", "no-store").putHeader("x-content-type-options", "nosniff");
+      ctx.next();
+    });
+    // Bodies over the limit are refused with 413 while streaming in, before they are buffered.
+    router.route().handler(BodyHandler.create(false).setBodyLimit(c.maxBodyBytes()));
+    new AccountRoutes(c.accounts(), c.tokens(), c.rateLimiter(), c.bearerAuth()).mount(router);
+    new DeviceRoutes(c.devices(), c.bearerAuth()).mount(router);
+    new ChannelRoutes(c.channels(), c.memberships(), c.blocks(), c.bearerAuth(), c.maxChannelMembers()).mount(router);
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("content-type", "application/yaml")
+        .end(openApiDocument));
+    router.route().failureHandler(new ProblemHandler());
+    router.errorHandler(404, ctx -> ProblemHandler.send(ctx,
+        ApiException.of(ErrorCode.NOT_FOUND, "no route " + ctx.request().method() + " " + ctx.request().path())));
+    router.errorHandler(405, ctx -> ProblemHandler.send(ctx,
+        ApiException.of(ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on this path")));
+    return router;
+  }
+}

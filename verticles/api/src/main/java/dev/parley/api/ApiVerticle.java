@@ -1,0 +1,71 @@
+package dev.parley.api;
+
+import dev.parley.shared.auth.JwtKeys;
+import dev.parley.shared.config.ParleyConfig;
+import dev.parley.shared.deps.DependencyClients;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+
+/**
+ * The api role: the REST API over HTTP. Thin wiring only — it loads the signing keys and the OpenAPI document,
+ * builds {@link ApiComponents} and serves {@link ApiRouter}; start fails if either cannot be loaded or the port
+ * cannot be bound.
+ */
+public final class ApiVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+
+  private final ParleyConfig config;
+  private final DependencyClients clients;
+  private final Clock clock;
+  private WorkerExecutor hashingPool;
+  private HttpServer server;
+
+  public ApiVerticle(ParleyConfig config, DependencyClients clients) {
+    this(config, clients, Clock.systemUTC());
+  }
+
+  public ApiVerticle(ParleyConfig config, DependencyClients clients, Clock clock) {
+    this.config = config;
+    this.clients = clients;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    hashingPool = vertx.createSharedWorkerExecutor(ApiComponents.HASHING_POOL,
+        config.auth().passwordHashing().threads());
+    Future<JwtKeys> keys = JwtKeys.load(vertx, config.auth().keysDir(), config.auth().signingKeyId(), true);
+    Future<Buffer> document = vertx.fileSystem().readFile(ApiRouter.OPENAPI_RESOURCE);
+    return Future.all(keys, document)
+        .compose(v -> {
+          ApiComponents components = ApiComponents.create(vertx, config, clients.pg(), clients.redis(), keys.result(),
+              hashingPool, clock);
+          return vertx.createHttpServer()
+              .requestHandler(ApiRouter.create(vertx, components, document.result()))
+              .listen(config.api().port(), config.api().host());
+        })
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("api listening on {}:{} (signing key {}, argon2id m={} KiB t={} p={})", config.api().host(),
+              s.actualPort(), keys.result().signingKeyId(), config.auth().passwordHashing().memoryKib(),
+              config.auth().passwordHashing().iterations(), config.auth().passwordHashing().parallelism());
+        });
+  }
+
+  /** The bound port (useful with port 0 in tests and benchmarks); -1 before start. */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return hashingPool == null ? Future.succeededFuture() : hashingPool.close();
+  }
+}

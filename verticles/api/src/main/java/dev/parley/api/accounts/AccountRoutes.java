@@ -1,0 +1,100 @@
+package dev.parley.api.accounts;
+
+import dev.parley.api.http.BearerAuth;
+import dev.parley.api.http.JsonBody;
+import dev.parley.api.http.Replies;
+import dev.parley.api.ratelimit.RateLimiter;
+import dev.parley.api.ratelimit.RateLimiter.Bucket;
+import dev.parley.api.tokens.TokenService;
+import dev.parley.shared.auth.AccessClaims;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * {@code /v1/auth/*} (signup, login, refresh, logout), {@code /v1/me} and user look-up. Signup and login are rate
+ * limited per client address and login also per account name, before any password hashing happens, so the
+ * expensive hash cannot be used to exhaust the node.
+ */
+public final class AccountRoutes {
+  private final AccountService accounts;
+  private final TokenService tokens;
+  private final RateLimiter limiter;
+  private final BearerAuth auth;
+
+  public AccountRoutes(AccountService accounts, TokenService tokens, RateLimiter limiter, BearerAuth auth) {
+    this.accounts = accounts;
+    this.tokens = tokens;
+    this.limiter = limiter;
+    this.auth = auth;
+  }
+
+  public void mount(Router router) {
+    router.post("/v1/auth/signup").handler(this::signup);
+    router.post("/v1/auth/login").handler(this::login);
+    router.post("/v1/auth/refresh").handler(this::refresh);
+    router.post("/v1/auth/logout").handler(auth).handler(this::logout);
+    router.get("/v1/me").handler(auth).handler(this::me);
+    router.patch("/v1/me").handler(auth).handler(this::changeMe);
+    router.get("/v1/users/by-username/:username").handler(auth).handler(this::byUsername);
+  }
+
+  private void signup(RoutingContext ctx) {
+    JsonBody body = JsonBody.read(ctx, "username", "password", "displayName");
+    String username = CredentialRules.username(body.string("username"));
+    String password = body.string("password");
+    CredentialRules.password(password, username);
+    String displayName = CredentialRules.name("displayName", body.string("displayName"));
+    Replies.json(ctx, 201, limiter.hit(Bucket.SIGNUP_ADDRESS, clientAddress(ctx))
+        .compose(v -> accounts.signup(username, password, displayName)));
+  }
+
+  private void login(RoutingContext ctx) {
+    JsonBody body = JsonBody.read(ctx, "username", "password", "deviceName", "deviceId");
+    String username = body.string("username");
+    String password = body.string("password");
+    String deviceName = CredentialRules.name("deviceName", body.string("deviceName"));
+    UUID deviceId = body.optionalUuid("deviceId");
+    // Case-folded and bounded, so "Alice" and "alice" share one budget and junk cannot bloat Redis keys.
+    String account = username.toLowerCase(Locale.ROOT).substring(0, Math.min(64, username.length()));
+    Replies.json(ctx, 200, limiter.hit(Bucket.LOGIN_ADDRESS, clientAddress(ctx))
+        .compose(v -> limiter.hit(Bucket.LOGIN_ACCOUNT, account))
+        .compose(v -> accounts.authenticate(username, password))
+        .compose(userId -> tokens.login(userId, deviceName, deviceId))
+        .compose(pair -> limiter.clear(Bucket.LOGIN_ACCOUNT, account).map(pair)));
+  }
+
+  private void refresh(RoutingContext ctx) {
+    JsonBody body = JsonBody.read(ctx, "refreshToken");
+    Replies.json(ctx, 200, tokens.refresh(body.string("refreshToken")));
+  }
+
+  private void logout(RoutingContext ctx) {
+    AccessClaims caller = BearerAuth.caller(ctx);
+    Replies.noContent(ctx, tokens.logout(caller.userId(), caller.deviceId()));
+  }
+
+  private void me(RoutingContext ctx) {
+    Replies.json(ctx, 200, accounts.profile(BearerAuth.caller(ctx).userId()));
+  }
+
+  private void changeMe(RoutingContext ctx) {
+    JsonBody body = JsonBody.read(ctx, "displayName");
+    String displayName = CredentialRules.name("displayName", body.string("displayName"));
+    Replies.json(ctx, 200, accounts.changeDisplayName(BearerAuth.caller(ctx).userId(), displayName));
+  }
+
+  private void byUsername(RoutingContext ctx) {
+    Replies.json(ctx, 200, accounts.byUsername(ctx.pathParam("username")));
+  }
+
+  /**
+   * The TCP peer address. X-Forwarded-For is deliberately ignored: without a configured trusted proxy it is
+   * client-controlled and would let anyone pick a fresh rate-limit bucket per request.
+   */
+  private static String clientAddress(RoutingContext ctx) {
+    return ctx.request().remoteAddress().hostAddress();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.parley.api.http;
+
+import dev.parley.shared.ErrorCode;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A strictly read JSON request body: the content type must be JSON (else 415), the body one JSON object (else 400),
+ * every field one the route declares (else 422 {@code unknown_field}) and of the declared type (else 422
+ * {@code invalid_field}). Being strict now lets fields be added later without old clients' typos meaning something.
+ */
+public final class JsonBody {
+  private final JsonObject json;
+
+  private JsonBody(JsonObject json) {
+    this.json = json;
+  }
+
+  /** Reads the body of {@code ctx}, allowing exactly {@code fields}. Throws {@link ApiException}. */
+  public static JsonBody read(RoutingContext ctx, String... fields) {
+    String type = ctx.request().getHeader("content-type");
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).matches("application/json\\s*(;.*)?")) {
+      throw ApiException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json");
+    }
+    Object parsed;
+    try {
+      parsed = ctx.body().buffer() == null ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+    } catch (DecodeException e) {
+      throw ApiException.of(ErrorCode.MALFORMED_JSON, "the request body is not valid JSON");
+    }
+    if (!(parsed instanceof JsonObject object)) {
+      throw ApiException.of(ErrorCode.MALFORMED_JSON, "the request body must be a JSON object");
+    }
+    Set<String> allowed = Set.of(fields);
+    for (String name : object.fieldNames()) {
+      if (!allowed.contains(name)) {
+        throw ApiException.field(ErrorCode.UNKNOWN_FIELD, name, "unknown field '" + name + "'; allowed: "
+            + String.join(", ", fields));
+      }
+    }
+    return new JsonBody(object);
+  }
+
+  public String string(String field) {
+    String value = optionalString(field);
+    if (value == null) {
+      throw missing(field, "a string");
+    }
+    return value;
+  }
+
+  public String optionalString(String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String s)) {
+      throw wrongType(field, "a string");
+    }
+    return s;
+  }
+
+  public UUID uuid(String field) {
+    UUID value = optionalUuid(field);
+    if (value == null) {
+      throw missing(field, "a UUID string");
+    }
+    return value;
+  }
+
+  public UUID optionalUuid(String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String s)) {
+      throw wrongType(field, "a UUID string");
+    }
+    return Ids.parse(field, s);
+  }
+
+  /** A required array of UUID strings, at most {@code max} long. */
+  public List<UUID> uuidList(String field, int max) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      throw missing(field, "an array of UUID strings");
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw wrongType(field, "an array of UUID strings");
+    }
+    if (array.size() > max) {
+      throw ApiException.field(ErrorCode.INVALID_FIELD, field, "'" + field + "' has more than " + max + " entries");
+    }
+    List<UUID> out = new ArrayList<>(array.size());
+    for (Object item : array) {
+      if (!(item instanceof String s)) {
+        throw wrongType(field, "an array of UUID strings");
+      }
+      out.add(Ids.parse(field, s));
+    }
+    return out;
+  }
+
+  private static ApiException missing(String field, String expected) {
+    return ApiException.field(ErrorCode.INVALID_FIELD, field, "field '" + field + "' is required (" + expected + ")");
+  }
+
+  private static ApiException wrongType(String field, String expected) {
+    return ApiException.field(ErrorCode.INVALID_FIELD, field, "field '" + field + "' must be " + expected);
+  }
+}

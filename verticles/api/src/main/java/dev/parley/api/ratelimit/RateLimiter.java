@@ -1,0 +1,82 @@
+package dev.parley.api.ratelimit;
+
+import dev.parley.api.http.ApiException;
+import dev.parley.shared.config.ParleyConfig.RateLimitConfig;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * Abuse limits in Redis, shared by every api node: a fixed-window counter per (bucket, subject) whose key lives for
+ * the window. Past the limit, each further attempt doubles the key's lifetime (window, 2×window, … up to the
+ * configured maximum), so a client that keeps hammering waits longer and longer, while one that stops is free again
+ * after the announced Retry-After. One Lua script keeps count and backoff atomic across nodes.
+ */
+public final class RateLimiter {
+  public static final String KEY_PREFIX = "parley:rl:";
+
+  // KEYS[1] counter; ARGV: window seconds, limit, max backoff seconds. Returns {count, retryAfterSeconds}.
+  private static final String SCRIPT = """
+      local c = redis.call('INCR', KEYS[1])
+      local window = tonumber(ARGV[1])
+      local limit = tonumber(ARGV[2])
+      if c == 1 then redis.call('EXPIRE', KEYS[1], window) end
+      if c <= limit then return {c, 0} end
+      local wait = math.floor(math.min(tonumber(ARGV[3]), window * 2 ^ math.min(c - limit - 1, 30)))
+      redis.call('EXPIRE', KEYS[1], wait)
+      return {c, wait}
+      """;
+
+  /** What is limited; the name is part of the Redis key. */
+  public enum Bucket {
+    LOGIN_ACCOUNT("login:account"),
+    LOGIN_ADDRESS("login:address"),
+    SIGNUP_ADDRESS("signup:address");
+
+    private final String key;
+
+    Bucket(String key) {
+      this.key = key;
+    }
+  }
+
+  private final Redis redis;
+  private final RateLimitConfig config;
+
+  public RateLimiter(Redis redis, RateLimitConfig config) {
+    this.redis = redis;
+    this.config = config;
+  }
+
+  /** Counts one attempt; fails with 429 {@code rate_limited} and a Retry-After when over the bucket's limit. */
+  public Future<Void> hit(Bucket bucket, String subject) {
+    int limit = switch (bucket) {
+      case LOGIN_ACCOUNT -> config.loginPerAccount();
+      case LOGIN_ADDRESS -> config.loginPerAddress();
+      case SIGNUP_ADDRESS -> config.signupPerAddress();
+    };
+    Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(key(bucket, subject))
+        .arg(config.windowSeconds()).arg(limit).arg(config.maxBackoffSeconds());
+    return redis.send(eval).compose(r -> verdict(bucket, r));
+  }
+
+  /** Forgets the attempts of {@code subject} (a successful login clears its account's failures). */
+  public Future<Void> clear(Bucket bucket, String subject) {
+    return redis.send(Request.cmd(Command.DEL).arg(key(bucket, subject))).mapEmpty();
+  }
+
+  public static String key(Bucket bucket, String subject) {
+    return KEY_PREFIX + bucket.key + ":" + subject;
+  }
+
+  private static Future<Void> verdict(Bucket bucket, Response reply) {
+    long wait = reply.get(1).toLong();
+    if (wait > 0) {
+      return Future.failedFuture(ApiException.rateLimited(wait, "too many " + bucket.key.replace(':', ' ')
+          + " attempts; retry after " + wait + " s"));
+    }
+    return Future.succeededFuture();
+  }
+}
