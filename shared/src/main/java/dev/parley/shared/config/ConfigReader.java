@@ -43,6 +43,14 @@ public final class ConfigReader {
     throw invalid(path, "an integer from " + min + " to " + max, value);
   }
 
+  public double number(String path, double min, double max) {
+    Object value = raw(path);
+    if (value instanceof Number n && n.doubleValue() >= min && n.doubleValue() <= max) {
+      return n.doubleValue();
+    }
+    throw invalid(path, "a number from " + min + " to " + max, value);
+  }
+
   public boolean bool(String path) {
     Object value = raw(path);
     if (value instanceof Boolean b) {

@@ -12,7 +12,8 @@ import java.util.Set;
  */
 public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, CassandraConfig cassandra,
                            KafkaConfig kafka, EtcdConfig etcd, AuthConfig auth, ApiConfig api,
-                           GatewayConfig gateway, DiscoveryConfig discovery) {
+                           GatewayConfig gateway, MessageConfig message, DiscoveryConfig discovery,
+                           PresenceConfig presence) {
 
   public record NodeConfig(String id, Set<Role> roles, String region, String opsHost, int opsPort,
                            int dependencyTimeoutMs) {
@@ -70,8 +71,35 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
                                 int signupPerAddress) {
   }
 
-  /** The WebSocket gateway's listening address and the URL clients are told to connect to (gateway role). */
-  public record GatewayConfig(String host, int port, String publicUrl) {
+  /**
+   * The WebSocket gateway (gateway role): listening address, the URL clients are told to connect to, frame and
+   * payload limits, the per-device send rate (token bucket), the outbound queue bound per socket, the session
+   * registry TTL, the idle timeout and the membership cache lifetime.
+   */
+  public record GatewayConfig(String host, int port, String publicUrl, int maxFrameBytes, int maxPayloadBytes,
+                              int sendRatePerSecond, int sendBurst, int outboundQueueBytes, int sessionTtlSeconds,
+                              int idleTimeoutSeconds, int membershipCacheSeconds) {
+  }
+
+  /**
+   * The message role: Kafka consumer group and poll size, the Cassandra bucket size (seqs per partition), the
+   * worker id of the msgId generator (-1 = derived from the node id), the member cache lifetime, and the port of
+   * the history endpoint (0 = none of its own).
+   */
+  public record MessageConfig(String consumerGroup, int maxPollRecords, int bucketSize, int workerId,
+                              int memberCacheSeconds, int historyPort) {
+  }
+
+  /**
+   * Presence: the heartbeat interval told to clients, the grace period (interval x graceFactor) before a silent
+   * device counts as gone, the sweep cadence, the per-device subscription cap, the gateways' batching period,
+   * and where the presence role serves gRPC.
+   */
+  public record PresenceConfig(String host, int port, int heartbeatIntervalSeconds, double graceFactor,
+                               int sweepIntervalMs, int sweepBatch, int maxSubscriptionsPerDevice, int reportFlushMs) {
+    public long graceMs() {
+      return Math.round(heartbeatIntervalSeconds * 1000L * graceFactor);
+    }
   }
 
   /**
@@ -126,8 +154,12 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
             r.integer("api.rateLimit.loginPerAccount", 1, 1_000_000),
             r.integer("api.rateLimit.loginPerAddress", 1, 1_000_000),
             r.integer("api.rateLimit.signupPerAddress", 1, 1_000_000)));
-    GatewayConfig gateway = new GatewayConfig(r.string("gateway.host"), r.integer("gateway.port", 1, 65535),
-        r.string("gateway.publicUrl"));
+    GatewayConfig gateway = new GatewayConfig(r.string("gateway.host"), r.integer("gateway.port", 0, 65535),
+        r.string("gateway.publicUrl"), r.integer("gateway.maxFrameBytes", 1_024, 16_777_216),
+        r.integer("gateway.maxPayloadBytes", 1, 16_777_216), r.integer("gateway.sendRatePerSecond", 1, 100_000),
+        r.integer("gateway.sendBurst", 1, 100_000), r.integer("gateway.outboundQueueBytes", 1_024, 1_073_741_824),
+        r.integer("gateway.sessionTtlSeconds", 5, 86_400), r.integer("gateway.idleTimeoutSeconds", 5, 86_400),
+        r.integer("gateway.membershipCacheSeconds", 1, 86_400));
     if (!gateway.publicUrl().matches("wss?://\\S+")) {
       throw ConfigReader.invalid("gateway.publicUrl", "a ws:// or wss:// URL", gateway.publicUrl());
     }
@@ -139,7 +171,15 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
       throw new ConfigException("config key 'discovery.refreshMs' (" + discovery.refreshMs() + ") must be shorter than "
           + "'discovery.leaseTtlSeconds' (" + discovery.leaseTtlSeconds() + " s), or registrations expire between refreshes");
     }
-    return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd, auth, api, gateway, discovery);
+    MessageConfig message = new MessageConfig(r.string("message.consumerGroup"),
+        r.integer("message.maxPollRecords", 1, 100_000), r.integer("message.bucketSize", 1, 10_000_000),
+        r.integer("message.workerId", -1, 1_023), r.integer("message.memberCacheSeconds", 1, 86_400),
+        r.integer("message.historyPort", 0, 65535));
+    PresenceConfig presence = new PresenceConfig(r.string("presence.host"), r.integer("presence.port", 0, 65535),
+        r.integer("presence.heartbeatIntervalSeconds", 1, 3600), r.number("presence.graceFactor", 1.0, 10.0),
+        r.integer("presence.sweepIntervalMs", 50, 60_000), r.integer("presence.sweepBatch", 1, 100_000),
+        r.integer("presence.maxSubscriptionsPerDevice", 1, 100_000), r.integer("presence.reportFlushMs", 10, 10_000));
+    return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd, auth, api, gateway, message, discovery, presence);
   }
 
   private static NodeConfig node(ConfigReader r) {

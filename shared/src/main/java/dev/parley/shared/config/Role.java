@@ -16,7 +16,7 @@ public enum Role {
   GATEWAY(Dependency.KAFKA, Dependency.REDIS, Dependency.ETCD, Dependency.POSTGRES),
   API(Dependency.POSTGRES, Dependency.REDIS, Dependency.CASSANDRA, Dependency.ETCD),
   MESSAGE(Dependency.KAFKA, Dependency.CASSANDRA, Dependency.REDIS, Dependency.POSTGRES),
-  PRESENCE(Dependency.REDIS, Dependency.ETCD),
+  PRESENCE(Dependency.REDIS, Dependency.POSTGRES),
   PUSH(Dependency.KAFKA, Dependency.POSTGRES),
   DISCOVERY(Dependency.ETCD);
 

@@ -1,6 +1,7 @@
 package dev.parley.node;
 
 import dev.parley.discovery.DiscoveryVerticle;
+import dev.parley.presence.PresenceVerticle;
 import dev.parley.api.ApiVerticle;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.config.Role;
@@ -34,6 +35,7 @@ final class RoleDeployer {
 
   static {
     FACTORIES.put(Role.DISCOVERY, DiscoveryVerticle::new);
+    FACTORIES.put(Role.PRESENCE, PresenceVerticle::new);
   }
 
   private RoleDeployer() {

@@ -81,7 +81,7 @@ class ClusterIT {
     JsonObject ready = b.get("/ready").json();
     assertThat(ready.getBoolean("ready")).isTrue();
     assertThat(ready.getJsonArray("dependencies").stream().map(d -> ((JsonObject) d).getString("name")))
-        .containsExactly("redis", "etcd");
+        .containsExactly("postgres", "redis");
   }
 
   @Test

@@ -1,0 +1,141 @@
+package dev.parley.presence;
+
+import dev.parley.proto.presence.v1.PresenceGrpcService;
+import dev.parley.shared.config.ParleyConfig;
+import dev.parley.shared.deps.DependencyClients;
+import dev.parley.shared.presence.PresenceAddresses;
+import dev.parley.shared.session.SessionDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.server.GrpcServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The {@code presence} role: takes gateways' session-event batches, sweeps expired devices, manages
+ * subscriptions and pushes changes to subscribed devices, and answers gRPC presence queries.
+ */
+public final class PresenceVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PresenceVerticle.class);
+  static final int BAD_REQUEST = 400;
+  static final int FORBIDDEN = 403;
+  static final int LIMIT = 429;
+
+  private final ParleyConfig config;
+  private final DependencyClients clients;
+  private final Clock clock;
+  private PresenceService service;
+  private HttpServer server;
+  private boolean sweeping;
+
+  public PresenceVerticle(ParleyConfig config, DependencyClients clients) {
+    this(config, clients, Clock.systemUTC());
+  }
+
+  PresenceVerticle(ParleyConfig config, DependencyClients clients, Clock clock) {
+    this.config = config;
+    this.clients = clients;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    ParleyConfig.PresenceConfig p = config.presence();
+    Subscriptions subscriptions = new Subscriptions(clients.redis());
+    service = new PresenceService(new PresenceStore(clients.redis()), subscriptions,
+        new PresenceFanout(vertx.eventBus(), subscriptions, new SessionDirectory(clients.redis())), clients.pg(), clock,
+        p.graceMs(), p.maxSubscriptionsPerDevice());
+    var bus = vertx.eventBus();
+    List<Future<Void>> consumers = List.of(
+        bus.<JsonObject>consumer(PresenceAddresses.EVENTS, m -> service.onEvents(m.body())
+            .onFailure(err -> LOG.warn("presence batch from {} failed: {}", gateway(m), err.getMessage()))).completion(),
+        bus.<JsonObject>consumer(PresenceAddresses.SUBSCRIBE, this::subscribe).completion(),
+        bus.<JsonObject>consumer(PresenceAddresses.UNSUBSCRIBE, this::unsubscribe).completion(),
+        bus.<JsonObject>consumer(PresenceAddresses.PRIVACY, this::privacy).completion());
+    vertx.setPeriodic(p.sweepIntervalMs(), id -> sweep(p.sweepBatch()));
+    GrpcServer grpc = GrpcServer.server(vertx).addService(PresenceGrpcService.of(new PresenceGrpcApi(service)));
+    return Future.all(consumers).compose(v -> vertx.createHttpServer(new HttpServerOptions().setHost(p.host()))
+            .requestHandler(grpc).listen(p.port()))
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("presence up: grace {} ms, gRPC on {}:{}", p.graceMs(), p.host(), s.actualPort());
+        })
+        .recover(err -> Future.failedFuture(new IllegalStateException("presence role failed to start (port "
+            + p.port() + ", set presence.port): " + err.getMessage(), err)));
+  }
+
+  /** The bound gRPC port (useful with port 0 in tests). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void sweep(int batch) {
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
+    service.sweep(batch).onFailure(err -> LOG.warn("presence sweep failed: {}", err.getMessage()))
+        .onComplete(ar -> sweeping = false);
+  }
+
+  private void subscribe(Message<JsonObject> m) {
+    try {
+      JsonObject b = m.body();
+      service.subscribe(UUID.fromString(b.getString("userId")), UUID.fromString(b.getString("deviceId")),
+              uuids(b.getJsonArray("targets")))
+          .onSuccess(m::reply)
+          .onFailure(err -> m.fail(err instanceof PresenceService.SubscriptionLimitException ? LIMIT
+              : err instanceof IllegalArgumentException ? BAD_REQUEST : 500, err.getMessage()));
+    } catch (RuntimeException e) {
+      m.fail(BAD_REQUEST, "subscribe needs userId, deviceId and targets (UUIDs): " + e.getMessage());
+    }
+  }
+
+  private void unsubscribe(Message<JsonObject> m) {
+    try {
+      JsonArray targets = m.body().getJsonArray("targets", new JsonArray());
+      service.unsubscribe(UUID.fromString(m.body().getString("deviceId")), uuids(targets))
+          .onSuccess(v -> m.reply(new JsonObject()))
+          .onFailure(err -> m.fail(500, err.getMessage()));
+    } catch (RuntimeException e) {
+      m.fail(BAD_REQUEST, "unsubscribe needs deviceId and optional targets (UUIDs): " + e.getMessage());
+    }
+  }
+
+  private void privacy(Message<JsonObject> m) {
+    try {
+      Boolean hide = m.body().getBoolean("hideLastSeen");
+      if (hide == null) {
+        throw new IllegalArgumentException("hideLastSeen is required");
+      }
+      service.setHideLastSeen(UUID.fromString(m.body().getString("userId")), hide)
+          .onSuccess(v -> m.reply(new JsonObject().put("hideLastSeen", hide)))
+          .onFailure(err -> m.fail(500, err.getMessage()));
+    } catch (RuntimeException e) {
+      m.fail(BAD_REQUEST, "privacy needs userId (UUID) and hideLastSeen (boolean): " + e.getMessage());
+    }
+  }
+
+  private static List<UUID> uuids(JsonArray array) {
+    if (array == null) {
+      throw new IllegalArgumentException("targets missing");
+    }
+    List<UUID> out = new ArrayList<>(array.size());
+    array.forEach(o -> out.add(UUID.fromString((String) o)));
+    return out;
+  }
+
+  private static String gateway(Message<JsonObject> m) {
+    return m.body() == null ? "?" : m.body().getString("gateway");
+  }
+}
