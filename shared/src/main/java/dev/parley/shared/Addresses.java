@@ -30,4 +30,10 @@ public final class Addresses {
   public static String gatewayDeliver(String nodeId) {
     return GATEWAY_DELIVER_PREFIX + nodeId;
   }
+
+  /**
+   * Publish: a device opened a session on gateway {@code nodeId}; body {@code {"deviceId":…,"nodeId":…,"sessionId":…}}.
+   * Every other gateway closes its older session of that device (one session per device).
+   */
+  public static final String SESSION_OPENED = "parley.gateway.session-opened";
 }

@@ -44,7 +44,12 @@ public enum ErrorCode {
   INVALID_USERNAME("invalid_username", 422),
   WEAK_PASSWORD("weak_password", 422),
   // Abuse limits.
-  RATE_LIMITED("rate_limited", 429);
+  RATE_LIMITED("rate_limited", 429),
+
+  // WebSocket frame protocol (issue 4, docs/protocol.md).
+  MALFORMED_FRAME("malformed_frame", 400),
+  UNKNOWN_TYPE("unknown_type", 400),
+  UNAVAILABLE("unavailable", 503);
 
   private final String code;
   private final int httpStatus;

@@ -31,6 +31,8 @@ final class RoleDeployer {
 
   static {
     FACTORIES.put(Role.API, ApiVerticle::new);
+    FACTORIES.put(Role.GATEWAY, dev.parley.gateway.GatewayVerticle::new);
+    FACTORIES.put(Role.MESSAGE, dev.parley.message.MessageVerticle::new);
   }
 
   static {

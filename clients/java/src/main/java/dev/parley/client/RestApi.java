@@ -1,0 +1,72 @@
+package dev.parley.client;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The REST calls the client needs: login, and history pages (docs/protocol.md, "History"). */
+public final class RestApi {
+  static final int PAGE = 500;
+
+  /** What login returns. */
+  public record Credentials(UUID userId, UUID deviceId, String accessToken, String refreshToken) {
+  }
+
+  private final WebClient web;
+  private final String baseUrl;
+
+  public RestApi(WebClient web, String baseUrl) {
+    this.web = web;
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+  }
+
+  /** {@code POST /v1/auth/login}; {@code deviceId} null registers a new device. */
+  public Future<Credentials> login(String username, String password, String deviceName, UUID deviceId) {
+    JsonObject body = new JsonObject().put("username", username).put("password", password).put("deviceName", deviceName);
+    if (deviceId != null) {
+      body.put("deviceId", deviceId.toString());
+    }
+    return web.postAbs(baseUrl + "/v1/auth/login").sendJsonObject(body).compose(r -> ok(r, "login")).map(r -> {
+      JsonObject j = r.bodyAsJsonObject();
+      return new Credentials(UUID.fromString(j.getString("userId")), UUID.fromString(j.getString("deviceId")),
+          j.getString("accessToken"), j.getString("refreshToken"));
+    });
+  }
+
+  /** All messages with {@code after < seq < before} (before 0: up to the newest), page by page. */
+  public Future<List<Message>> history(String accessToken, UUID channelId, long after, long before) {
+    return page(accessToken, channelId, after, before, new ArrayList<>());
+  }
+
+  private Future<List<Message>> page(String token, UUID channelId, long after, long before, List<Message> acc) {
+    String url = baseUrl + "/v1/channels/" + channelId + "/messages?limit=" + PAGE + "&after=" + after
+        + (before > 0 ? "&before=" + before : "");
+    return web.getAbs(url).bearerTokenAuthentication(token).send().compose(r -> ok(r, "history")).compose(r -> {
+      JsonObject j = r.bodyAsJsonObject();
+      JsonArray messages = j.getJsonArray("messages");
+      long last = after;
+      for (int i = 0; i < messages.size(); i++) {
+        Message m = Message.fromJson(messages.getJsonObject(i));
+        acc.add(m);
+        last = m.seq();
+      }
+      boolean more = j.getBoolean("hasMore", false) && last > after;
+      return more ? page(token, channelId, last, before, acc) : Future.succeededFuture(acc);
+    });
+  }
+
+  private static Future<HttpResponse<Buffer>> ok(HttpResponse<Buffer> r, String what) {
+    if (r.statusCode() / 100 == 2) {
+      return Future.succeededFuture(r);
+    }
+    return Future.failedFuture(new IllegalStateException(what + " failed with HTTP " + r.statusCode() + ": "
+        + r.bodyAsString()));
+  }
+}

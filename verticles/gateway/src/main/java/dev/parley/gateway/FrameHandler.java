@@ -1,0 +1,108 @@
+package dev.parley.gateway;
+
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.membership.Memberships;
+import dev.parley.shared.message.SendRecord;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Handles the frames a client sends (docs/protocol.md): {@code hello} → {@code ready}, {@code ping} → {@code pong},
+ * {@code send} → checks (rate, shape, size, membership) then produce to the message log; anything else is refused
+ * with an {@code error} frame and the socket stays open. The {@code ack} comes later from the message role.
+ */
+final class FrameHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
+
+  private final Memberships memberships;
+  private final KafkaProducer<String, String> producer;
+  private final String topic;
+  private final String nodeId;
+  private final int maxPayloadBytes;
+  private final LongSupplier nowMs;
+
+  FrameHandler(Memberships memberships, KafkaProducer<String, String> producer, String topic, String nodeId,
+               int maxPayloadBytes, LongSupplier nowMs) {
+    this.memberships = memberships;
+    this.producer = producer;
+    this.topic = topic;
+    this.nodeId = nodeId;
+    this.maxPayloadBytes = maxPayloadBytes;
+    this.nowMs = nowMs;
+  }
+
+  JsonObject ready(Session s) {
+    return new JsonObject().put("type", "ready").put("userId", s.userId.toString()).put("deviceId", s.deviceId.toString())
+        .put("sessionId", s.sessionId).put("nodeId", nodeId).put("maxPayloadBytes", maxPayloadBytes);
+  }
+
+  void onText(Session s, String text) {
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      s.write(FrameException.errorFrame(ErrorCode.MALFORMED_FRAME, "a frame must be one JSON object", null));
+      return;
+    }
+    Object type = frame.getValue("type");
+    if (!(type instanceof String t)) {
+      s.write(FrameException.errorFrame(ErrorCode.MALFORMED_FRAME, "a frame needs a string 'type'", null));
+      return;
+    }
+    switch (t) {
+      case "hello" -> s.write(ready(s));
+      case "ping" -> s.write(new JsonObject().put("type", "pong").put("id", frame.getValue("id")));
+      case "send" -> onSend(s, frame);
+      default -> s.write(FrameException.errorFrame(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'", null));
+    }
+  }
+
+  void onBinary(Session s) {
+    s.write(FrameException.errorFrame(ErrorCode.MALFORMED_FRAME, "binary frames are not part of the protocol", null));
+  }
+
+  private void onSend(Session s, JsonObject frame) {
+    long now = nowMs.getAsLong();
+    String clientMsgId = frame.getValue("clientMsgId") instanceof String c ? c : null;
+    if (!s.sends.tryTake(now)) {
+      s.write(FrameException.errorFrame(ErrorCode.RATE_LIMITED, "send rate limit exceeded", clientMsgId)
+          .put("retryAfterMs", s.sends.msUntilNext(now)));
+      return;
+    }
+    SendFrames.Send send;
+    try {
+      send = SendFrames.parse(frame, maxPayloadBytes);
+    } catch (FrameException e) {
+      s.write(e.toFrame());
+      return;
+    }
+    memberships.isMember(send.channelId(), s.userId)
+        .compose(member -> member ? produce(s, send)
+            : Future.failedFuture(new FrameException(ErrorCode.NOT_A_MEMBER, "you are not a member of this channel",
+                send.clientMsgId())))
+        .onFailure(err -> {
+          if (err instanceof FrameException fe) {
+            s.write(fe.toFrame());
+          } else {
+            LOG.warn("device {}: send {} to channel {} not accepted: {}", s.deviceId, send.clientMsgId(),
+                send.channelId(), err.toString());
+            s.write(FrameException.errorFrame(ErrorCode.UNAVAILABLE, "send not accepted, retry with the same clientMsgId",
+                send.clientMsgId()));
+          }
+        });
+  }
+
+  private Future<Void> produce(Session s, SendFrames.Send send) {
+    SendRecord record = new SendRecord(send.channelId(), s.userId, s.deviceId, send.clientMsgId(), send.kind(),
+        send.payload(), nodeId, nowMs.getAsLong());
+    return producer.send(KafkaProducerRecord.create(topic, send.channelId().toString(), record.toJson().encode()))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,109 @@
+package dev.parley.gateway;
+
+import dev.parley.shared.auth.AccessClaims;
+import dev.parley.shared.auth.AccessTokens;
+import dev.parley.shared.auth.JwtKeys;
+import dev.parley.shared.auth.RevokedDevices;
+import dev.parley.shared.config.ParleyConfig;
+import dev.parley.shared.deps.DependencyClients;
+import dev.parley.shared.deps.KafkaClientConfig;
+import dev.parley.shared.membership.Memberships;
+import dev.parley.shared.session.SessionDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway role: the WebSocket endpoint {@code /ws} (docs/protocol.md). Authenticates upgrades, keeps one
+ * session per device, hands frames to {@link FrameHandler} and delivers what message nodes send to this node.
+ * Wiring only.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  public static final String PATH = "/ws";
+
+  private final ParleyConfig config;
+  private final DependencyClients clients;
+  private KafkaProducer<String, String> producer;
+  private SessionTable sessions;
+  private FrameHandler frames;
+  private WsAuthenticator authenticator;
+
+  public GatewayVerticle(ParleyConfig config, DependencyClients clients) {
+    this.config = config;
+    this.clients = clients;
+  }
+
+  @Override
+  public Future<?> start() {
+    ParleyConfig.GatewayConfig gc = config.gateway();
+    String nodeId = config.node().id();
+    Memberships memberships = new Memberships(clients.pg(), gc.membershipCacheSeconds() * 1_000L,
+        System::currentTimeMillis);
+    producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-gateway-" + nodeId));
+    sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds());
+    frames = new FrameHandler(memberships, producer, config.kafka().messagesTopic(), nodeId, gc.maxPayloadBytes(),
+        System::currentTimeMillis);
+    HttpServerOptions options = new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
+        .setMaxWebSocketFrameSize(gc.maxFrameBytes()).setMaxWebSocketMessageSize(gc.maxFrameBytes())
+        .setIdleTimeout(gc.idleTimeoutSeconds());
+    return JwtKeys.load(vertx, config.auth().keysDir(), "", false)
+        .map(keys -> authenticator = new WsAuthenticator(new AccessTokens(vertx, keys, config.auth().issuer(),
+            config.auth().audience(), config.auth().accessTokenTtlSeconds()),
+            new RevokedDevices(clients.redis(), vertx.eventBus(), config.auth().accessTokenTtlSeconds())))
+        .compose(a -> memberships.listen(vertx))
+        .compose(v -> sessions.start())
+        .compose(v -> server(options).listen())
+        .onSuccess(server -> LOG.info("gateway {} listening for WebSockets on {}:{}{}", nodeId, gc.host(),
+            server.actualPort(), PATH));
+  }
+
+  private HttpServer server(HttpServerOptions options) {
+    return vertx.createHttpServer(options)
+        .webSocketHandshakeHandler(this::handshake)
+        .webSocketHandler(ws -> { })
+        .requestHandler(req -> req.response().setStatusCode(404).end());
+  }
+
+  private void handshake(ServerWebSocketHandshake hs) {
+    if (!PATH.equals(hs.path())) {
+      hs.reject(404);
+      return;
+    }
+    authenticator.authenticate(hs)
+        .onSuccess(claims -> hs.accept().onSuccess(ws -> attach(ws, claims)))
+        .onFailure(err -> {
+          int status = err instanceof WsAuthenticator.Refused r ? r.status : 503;
+          LOG.debug("upgrade from {} refused ({}): {}", hs.remoteAddress(), status, err.getMessage());
+          hs.reject(status);
+        });
+  }
+
+  private void attach(ServerWebSocket ws, AccessClaims claims) {
+    ParleyConfig.GatewayConfig gc = config.gateway();
+    ws.setWriteQueueMaxSize(gc.outboundQueueBytes());
+    Session session = new Session(claims.userId(), claims.deviceId(), ws,
+        new TokenBucket(gc.sendRatePerSecond(), gc.sendBurst(), System.currentTimeMillis()));
+    ws.textMessageHandler(text -> frames.onText(session, text));
+    ws.binaryMessageHandler(bytes -> frames.onBinary(session));
+    ws.exceptionHandler(err -> LOG.debug("device {}: socket error: {}", claims.deviceId(), err.toString()));
+    ws.closeHandler(v -> sessions.closed(session));
+    sessions.open(session)
+        .onFailure(err -> LOG.warn("device {}: session registry write failed: {}", claims.deviceId(), err.toString()))
+        .onComplete(ar -> session.write(frames.ready(session)));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (sessions != null) {
+      sessions.closeAll();
+    }
+    return producer == null ? Future.succeededFuture() : producer.close();
+  }
+}

@@ -1,0 +1,112 @@
+package dev.parley.gateway;
+
+import dev.parley.shared.Addresses;
+import dev.parley.shared.session.SessionDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The sessions this gateway holds, one per device: registers each in the session directory (Redis, TTL refreshed
+ * while it lives), replaces an older session of the same device here or on another gateway, delivers frames that
+ * message nodes send to this node, and cuts off revoked devices. Event-loop only.
+ */
+final class SessionTable {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionTable.class);
+
+  private final Vertx vertx;
+  private final SessionDirectory directory;
+  private final String nodeId;
+  private final int ttlSeconds;
+  private final Map<UUID, Session> byDevice = new HashMap<>();
+  private long refreshTimer = -1;
+
+  SessionTable(Vertx vertx, SessionDirectory directory, String nodeId, int ttlSeconds) {
+    this.vertx = vertx;
+    this.directory = directory;
+    this.nodeId = nodeId;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  /** Subscribes to deliveries, revocations and other gateways' session openings; arms the TTL refresh. */
+  Future<Void> start() {
+    EventBus bus = vertx.eventBus();
+    refreshTimer = vertx.setPeriodic(ttlSeconds * 1_000L / 3, t -> directory.refresh(List.copyOf(byDevice.keySet()),
+        nodeId, ttlSeconds).onFailure(err -> LOG.warn("session TTL refresh failed: {}", err.toString())));
+    return Future.all(
+        bus.<JsonObject>consumer(Addresses.gatewayDeliver(nodeId), m -> deliver(m.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.DEVICE_REVOKED, m -> revoked(m.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.SESSION_OPENED, m -> openedElsewhere(m.body())).completion()).mapEmpty();
+  }
+
+  int size() {
+    return byDevice.size();
+  }
+
+  Future<Void> open(Session session) {
+    Session previous = byDevice.put(session.deviceId, session);
+    if (previous != null) {
+      previous.close(Session.CLOSE_REPLACED, "replaced by a newer session of this device");
+    }
+    vertx.eventBus().publish(Addresses.SESSION_OPENED, new JsonObject().put("deviceId", session.deviceId.toString())
+        .put("nodeId", nodeId).put("sessionId", session.sessionId));
+    return directory.register(session.deviceId, nodeId, ttlSeconds);
+  }
+
+  void closed(Session session) {
+    session.markClosed();
+    if (byDevice.get(session.deviceId) == session) {
+      byDevice.remove(session.deviceId);
+      directory.unregister(session.deviceId, nodeId)
+          .onFailure(err -> LOG.warn("device {}: session unregister failed: {}", session.deviceId, err.toString()));
+    }
+  }
+
+  /** Closes every session (shutdown); the directory entries are removed as each socket closes. */
+  void closeAll() {
+    vertx.cancelTimer(refreshTimer);
+    List.copyOf(byDevice.values()).forEach(s -> s.close(Session.CLOSE_GOING_AWAY, "gateway shutting down"));
+  }
+
+  private void deliver(JsonObject body) {
+    JsonArray frames = body.getJsonArray("frames", new JsonArray());
+    for (int i = 0; i < frames.size(); i++) {
+      JsonObject part = frames.getJsonObject(i);
+      String text = part.getJsonObject("frame").encode();
+      JsonArray devices = part.getJsonArray("devices");
+      for (int j = 0; j < devices.size(); j++) {
+        Session s = byDevice.get(UUID.fromString(devices.getString(j)));
+        if (s != null) {
+          s.writeText(text);
+        }
+      }
+    }
+  }
+
+  private void revoked(JsonObject body) {
+    Session s = byDevice.get(UUID.fromString(body.getString("deviceId")));
+    if (s != null) {
+      LOG.info("device {} revoked: closing its session", s.deviceId);
+      s.close(Session.CLOSE_REVOKED, "device revoked");
+    }
+  }
+
+  private void openedElsewhere(JsonObject body) {
+    if (nodeId.equals(body.getString("nodeId"))) {
+      return;
+    }
+    Session s = byDevice.get(UUID.fromString(body.getString("deviceId")));
+    if (s != null) {
+      s.close(Session.CLOSE_REPLACED, "replaced by a newer session of this device");
+    }
+  }
+}

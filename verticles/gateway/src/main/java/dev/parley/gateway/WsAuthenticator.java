@@ -1,0 +1,60 @@
+package dev.parley.gateway;
+
+import dev.parley.shared.auth.AccessClaims;
+import dev.parley.shared.auth.AccessTokens;
+import dev.parley.shared.auth.RevokedDevices;
+import io.vertx.core.Future;
+import io.vertx.core.http.ServerWebSocketHandshake;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Authenticates a WebSocket upgrade before it is accepted: the access token from {@code Authorization: Bearer}
+ * or, for browsers (which cannot set headers on a WebSocket), the {@code access_token} query parameter; a revoked
+ * device is refused like a bad token.
+ */
+final class WsAuthenticator {
+  /** Refusal of an upgrade, with the HTTP status to answer. */
+  static final class Refused extends RuntimeException {
+    final int status;
+
+    Refused(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+
+  private final AccessTokens tokens;
+  private final RevokedDevices revoked;
+
+  WsAuthenticator(AccessTokens tokens, RevokedDevices revoked) {
+    this.tokens = tokens;
+    this.revoked = revoked;
+  }
+
+  Future<AccessClaims> authenticate(ServerWebSocketHandshake hs) {
+    String token = token(hs.headers().get("Authorization"), hs.query());
+    if (token == null) {
+      return Future.failedFuture(new Refused(401, "access token required"));
+    }
+    return tokens.verify(token)
+        .recover(err -> Future.failedFuture(new Refused(401, err.getMessage())))
+        .compose(claims -> revoked.isRevoked(claims.deviceId()).compose(isRevoked -> isRevoked
+            ? Future.failedFuture(new Refused(401, "device revoked")) : Future.succeededFuture(claims)));
+  }
+
+  static String token(String authorization, String query) {
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return authorization.substring(7).trim();
+    }
+    if (query != null) {
+      for (String pair : query.split("&")) {
+        if (pair.startsWith("access_token=")) {
+          return URLDecoder.decode(pair.substring("access_token=".length()), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    return null;
+  }
+}

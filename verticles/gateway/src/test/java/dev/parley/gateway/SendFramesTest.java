@@ -1,0 +1,70 @@
+package dev.parley.gateway;
+
+import dev.parley.shared.ErrorCode;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.Base64;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SendFramesTest {
+  private static final UUID CHANNEL = UUID.randomUUID();
+
+  private static JsonObject send(int payloadBytes) {
+    return new JsonObject().put("type", "send").put("channelId", CHANNEL.toString()).put("clientMsgId", "c-1")
+        .put("payload", Base64.getEncoder().encodeToString(new byte[payloadBytes]));
+  }
+
+  private static ErrorCode codeOf(JsonObject frame, int max) {
+    try {
+      SendFrames.parse(frame, max);
+      return null;
+    } catch (FrameException e) {
+      return e.code;
+    }
+  }
+
+  @Test
+  @DisplayName("a valid send parses with kind defaulting to application")
+  void valid() {
+    SendFrames.Send s = SendFrames.parse(send(10), 64);
+    assertThat(s.channelId()).isEqualTo(CHANNEL);
+    assertThat(s.kind()).isEqualTo("application");
+    assertThat(s.payload()).hasSize(10);
+    assertThat(SendFrames.parse(send(64).put("kind", "commit"), 64).kind()).isEqualTo("commit");
+  }
+
+  @Test
+  @DisplayName("payload at the limit passes, one byte over is payload_too_large")
+  void payloadLimit() {
+    assertThat(codeOf(send(65_536), 65_536)).isNull();
+    assertThat(codeOf(send(65_537), 65_536)).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+    assertThat(codeOf(send(1_000_000), 65_536)).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+  }
+
+  @Test
+  @DisplayName("bad fields are invalid_field and carry the clientMsgId when it is valid")
+  void badFields() {
+    assertThat(codeOf(send(1).put("channelId", "nope"), 64)).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(codeOf(send(1).put("clientMsgId", ""), 64)).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(codeOf(send(1).put("clientMsgId", "x".repeat(65)), 64)).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(codeOf(send(1).put("kind", "Bad Kind"), 64)).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(codeOf(send(1).put("payload", "!!!"), 64)).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(codeOf(send(1).put("payload", 5), 64)).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(codeOf(send(1).put("extra", true), 64)).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThatThrownBy(() -> SendFrames.parse(send(1).put("channelId", "nope"), 64))
+        .isInstanceOfSatisfying(FrameException.class, e -> assertThat(e.clientMsgId).isEqualTo("c-1"));
+  }
+
+  @Test
+  @DisplayName("the token comes from the Bearer header, else from the access_token query parameter")
+  void tokenSources() {
+    assertThat(WsAuthenticator.token("Bearer abc", "access_token=zzz")).isEqualTo("abc");
+    assertThat(WsAuthenticator.token(null, "x=1&access_token=a%2Eb")).isEqualTo("a.b");
+    assertThat(WsAuthenticator.token("Basic abc", null)).isNull();
+  }
+}

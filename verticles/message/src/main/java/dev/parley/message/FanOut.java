@@ -1,0 +1,117 @@
+package dev.parley.message;
+
+import dev.parley.shared.Addresses;
+import dev.parley.shared.membership.Memberships;
+import dev.parley.shared.message.Envelope;
+import dev.parley.shared.session.SessionDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Delivers a stored message: the {@code ack} to the sending device, the {@code msg} to every other device of every
+ * member (the sender's other devices too), one event-bus send per gateway node that holds any of them (looked up
+ * in the session directory); a notification job on the notifications topic for each member device without a live
+ * session. Event-bus sends are fire-and-forget: a gateway that died loses them, and its devices fill the gap from
+ * history on reconnect (the client library does this on its own).
+ */
+public final class FanOut {
+  private final EventBus eventBus;
+  private final Memberships memberships;
+  private final SessionDirectory sessions;
+  private final KafkaProducer<String, String> notifications;
+  private final String notificationsTopic;
+
+  public FanOut(EventBus eventBus, Memberships memberships, SessionDirectory sessions,
+                KafkaProducer<String, String> notifications, String notificationsTopic) {
+    this.eventBus = eventBus;
+    this.memberships = memberships;
+    this.sessions = sessions;
+    this.notifications = notifications;
+    this.notificationsTopic = notificationsTopic;
+  }
+
+  /** A retried send: only the sender hears about it again (its ack); nobody else gets a second copy. */
+  public Future<Void> ackOnly(Envelope env) {
+    return sessions.lookup(List.of(env.senderDevice())).map(nodes -> {
+      String node = nodes.get(env.senderDevice());
+      if (node != null) {
+        eventBus.send(Addresses.gatewayDeliver(node), new JsonObject().put("frames", new JsonArray()
+            .add(part(env.ackFrame(), List.of(env.senderDevice())))));
+      }
+      return null;
+    });
+  }
+
+  public Future<Void> deliver(Envelope env) {
+    return memberships.devicesOf(env.channelId()).compose(members -> {
+      Set<UUID> devices = new LinkedHashSet<>();
+      Map<UUID, UUID> userOf = new HashMap<>();
+      members.forEach(m -> {
+        devices.add(m.deviceId());
+        userOf.put(m.deviceId(), m.userId());
+      });
+      devices.add(env.senderDevice());
+      List<UUID> all = List.copyOf(devices);
+      return sessions.lookup(all).compose(nodes -> send(env, all, nodes, userOf));
+    });
+  }
+
+  private Future<Void> send(Envelope env, List<UUID> devices, Map<UUID, String> nodes, Map<UUID, UUID> userOf) {
+    Map<String, List<UUID>> msgByNode = new HashMap<>();
+    List<Future<?>> jobs = new ArrayList<>();
+    for (UUID device : devices) {
+      String node = nodes.get(device);
+      if (node != null) {
+        if (!device.equals(env.senderDevice())) {
+          msgByNode.computeIfAbsent(node, n -> new ArrayList<>()).add(device);
+        }
+      } else if (!device.equals(env.senderDevice())) {
+        jobs.add(notify(env, userOf.get(device), device));
+      }
+    }
+    String senderNode = nodes.get(env.senderDevice());
+    JsonObject msg = env.msgFrame();
+    Set<String> targets = new LinkedHashSet<>(msgByNode.keySet());
+    if (senderNode != null) {
+      targets.add(senderNode);
+    }
+    for (String node : targets) {
+      JsonArray frames = new JsonArray();
+      if (node.equals(senderNode)) {
+        frames.add(part(env.ackFrame(), List.of(env.senderDevice())));
+      }
+      List<UUID> msgDevices = msgByNode.get(node);
+      if (msgDevices != null) {
+        frames.add(part(msg, msgDevices));
+      }
+      eventBus.send(Addresses.gatewayDeliver(node), new JsonObject().put("frames", frames));
+    }
+    return Future.all(jobs).mapEmpty();
+  }
+
+  private Future<?> notify(Envelope env, UUID userId, UUID deviceId) {
+    // No payload, no plaintext: only what a push needs to say "new message in channel X".
+    JsonObject job = new JsonObject().put("type", "message").put("userId", String.valueOf(userId))
+        .put("deviceId", deviceId.toString()).put("channelId", env.channelId().toString()).put("seq", env.seq())
+        .put("msgId", Long.toString(env.msgId())).put("kind", env.kind()).put("ts", env.ts());
+    return notifications.send(KafkaProducerRecord.create(notificationsTopic, deviceId.toString(), job.encode()));
+  }
+
+  private static JsonObject part(JsonObject frame, List<UUID> devices) {
+    JsonArray ids = new JsonArray();
+    devices.forEach(d -> ids.add(d.toString()));
+    return new JsonObject().put("frame", frame).put("devices", ids);
+  }
+}

@@ -1,0 +1,174 @@
+package dev.parley.message;
+
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import dev.parley.shared.message.ChainHash;
+import dev.parley.shared.message.Envelope;
+import io.vertx.cassandra.CassandraClient;
+import io.vertx.core.Future;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Cassandra access for the message log: {@code messages} (partitioned by channel and bucket, clustered by seq),
+ * {@code channel_heads} (a hint of each channel's last seq and hash) and {@code message_dedup}.
+ *
+ * <p>The message row, inserted with {@code IF NOT EXISTS}, is the commit point: nothing can ever be stored under a
+ * seq that is taken, whoever tries (a zombie writer included). The head and dedup rows are written after it and
+ * repaired by {@link #loadHead} from the message rows past the hint, so a crash between the writes loses nothing.
+ */
+public final class MessageStore {
+  private static final String COLUMNS = "channel_id, bucket, seq, msg_id, sender_user, sender_device, client_msg_id, "
+      + "kind, payload, hash, created_at";
+
+  /** A channel's position: the last stored seq and its hash (seq 0 and the genesis hash for an empty channel). */
+  public record Head(long lastSeq, byte[] lastHash) {
+  }
+
+  private final CassandraClient cassandra;
+  private final int bucketSize;
+  private PreparedStatement insert;
+  private PreparedStatement selectRange;
+  private PreparedStatement selectOne;
+  private PreparedStatement selectHead;
+  private PreparedStatement updateHead;
+  private PreparedStatement selectDedup;
+  private PreparedStatement insertDedup;
+
+  public MessageStore(CassandraClient cassandra, String keyspace, int bucketSize) {
+    this.cassandra = cassandra;
+    this.bucketSize = bucketSize;
+    this.keyspace = keyspace;
+  }
+
+  private final String keyspace;
+
+  /** Prepares every statement; the deployment fails if Cassandra or the schema is missing. */
+  public Future<Void> prepare() {
+    String ks = keyspace;
+    return Future.all(List.of(
+        cassandra.prepare("INSERT INTO " + ks + ".messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "IF NOT EXISTS").onSuccess(p -> insert = p),
+        cassandra.prepare("SELECT " + COLUMNS + " FROM " + ks + ".messages WHERE channel_id = ? AND bucket = ? "
+            + "AND seq >= ? AND seq <= ?").onSuccess(p -> selectRange = p),
+        cassandra.prepare("SELECT " + COLUMNS + " FROM " + ks + ".messages WHERE channel_id = ? AND bucket = ? "
+            + "AND seq = ?").onSuccess(p -> selectOne = p),
+        cassandra.prepare("SELECT last_seq, last_hash FROM " + ks + ".channel_heads WHERE channel_id = ?")
+            .onSuccess(p -> selectHead = p),
+        // The write timestamp is the seq, so a late write of an older head can never overwrite a newer one.
+        cassandra.prepare("UPDATE " + ks + ".channel_heads USING TIMESTAMP ? SET last_seq = ?, last_hash = ? "
+            + "WHERE channel_id = ?").onSuccess(p -> updateHead = p),
+        cassandra.prepare("SELECT seq FROM " + ks + ".message_dedup WHERE channel_id = ? AND sender_device = ? "
+            + "AND client_msg_id = ?").onSuccess(p -> selectDedup = p),
+        cassandra.prepare("INSERT INTO " + ks + ".message_dedup (channel_id, sender_device, client_msg_id, seq) "
+            + "VALUES (?, ?, ?, ?)").onSuccess(p -> insertDedup = p))).mapEmpty();
+  }
+
+  public int bucketOf(long seq) {
+    return (int) ((seq - 1) / bucketSize);
+  }
+
+  /** Inserts the message unless its seq is taken; {@code false} means another writer holds that seq. */
+  public Future<Boolean> insertIfAbsent(Envelope e) {
+    return cassandra.execute(insert.bind(e.channelId(), bucketOf(e.seq()), e.seq(), e.msgId(), e.senderUser(),
+            e.senderDevice(), e.clientMsgId(), e.kind(), ByteBuffer.wrap(e.payload()), ByteBuffer.wrap(e.hash()),
+            Instant.ofEpochMilli(e.ts())))
+        .map(rs -> rs.wasApplied());
+  }
+
+  /** Writes the dedup row and advances the head hint for a message that is stored. */
+  public Future<Void> recordStored(Envelope e) {
+    return Future.all(
+        cassandra.execute(insertDedup.bind(e.channelId(), e.senderDevice(), e.clientMsgId(), e.seq())),
+        cassandra.execute(updateHead.bind(e.seq(), e.seq(), ByteBuffer.wrap(e.hash()), e.channelId()))).mapEmpty();
+  }
+
+  /** The seq a (device, clientMsgId) was stored under, or null. */
+  public Future<Long> findDuplicate(UUID channelId, UUID device, String clientMsgId) {
+    return cassandra.execute(selectDedup.bind(channelId, device, clientMsgId))
+        .map(rs -> {
+          Row row = rs.one();
+          return row == null ? null : row.getLong(0);
+        });
+  }
+
+  public Future<Envelope> read(UUID channelId, long seq) {
+    return cassandra.execute(selectOne.bind(channelId, bucketOf(seq), seq)).map(rs -> {
+      Row row = rs.one();
+      return row == null ? null : envelope(row);
+    });
+  }
+
+  /**
+   * The channel's true head: the hint from {@code channel_heads}, rolled forward over any message rows past it
+   * (whose dedup rows are re-written, as their writer may have died before writing them).
+   */
+  public Future<Head> loadHead(UUID channelId) {
+    return cassandra.execute(selectHead.bind(channelId)).compose(rs -> {
+      Row row = rs.one();
+      Head hint = row == null || row.isNull(0) ? new Head(0, ChainHash.genesis())
+          : new Head(row.getLong(0), bytes(row.getByteBuffer(1)));
+      return rollForward(channelId, hint);
+    });
+  }
+
+  private Future<Head> rollForward(UUID channelId, Head from) {
+    long start = from.lastSeq() + 1;
+    long bucketEnd = (long) (bucketOf(start) + 1) * bucketSize;
+    return cassandra.executeWithFullFetch(selectRange.bind(channelId, bucketOf(start), start, bucketEnd))
+        .compose(rows -> {
+          if (rows.isEmpty()) {
+            return Future.succeededFuture(from);
+          }
+          List<Envelope> found = rows.stream().map(MessageStore::envelope).toList();
+          List<Future<Void>> repairs = found.stream().map(this::recordStored).toList();
+          Envelope last = found.get(found.size() - 1);
+          Head next = new Head(last.seq(), last.hash());
+          return Future.all(repairs).compose(v -> last.seq() == bucketEnd
+              ? rollForward(channelId, next) : Future.succeededFuture(next));
+        });
+  }
+
+  /** Messages with {@code fromSeq <= seq <= toSeq}, in seq order (at most one query per bucket touched). */
+  public Future<List<Envelope>> range(UUID channelId, long fromSeq, long toSeq) {
+    if (toSeq < fromSeq) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Future<List<Row>>> parts = new ArrayList<>();
+    for (int b = bucketOf(fromSeq); b <= bucketOf(toSeq); b++) {
+      parts.add(cassandra.executeWithFullFetch(selectRange.bind(channelId, b, fromSeq, toSeq)));
+    }
+    return Future.all(parts).map(all -> {
+      List<Envelope> out = new ArrayList<>();
+      parts.forEach(p -> p.result().forEach(r -> out.add(envelope(r))));
+      return out;
+    });
+  }
+
+  /** The head hint alone (for "latest page" history reads); may trail the true head by in-flight writes. */
+  public Future<Long> lastSeqHint(UUID channelId) {
+    return cassandra.execute(selectHead.bind(channelId)).map(rs -> {
+      Row row = rs.one();
+      return row == null || row.isNull(0) ? 0L : row.getLong(0);
+    });
+  }
+
+  static Envelope envelope(Row r) {
+    return new Envelope(r.getUuid("channel_id"), r.getLong("seq"), r.getLong("msg_id"), bytes(r.getByteBuffer("hash")),
+        r.getUuid("sender_user"), r.getUuid("sender_device"), r.getString("client_msg_id"), r.getString("kind"),
+        bytes(r.getByteBuffer("payload")), r.getInstant("created_at").toEpochMilli());
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    if (buffer == null) {
+      return new byte[0];
+    }
+    byte[] out = new byte[buffer.remaining()];
+    buffer.duplicate().get(out);
+    return out;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.parley.message;
+
+import dev.parley.shared.config.ParleyConfig;
+import dev.parley.shared.deps.DependencyClients;
+import dev.parley.shared.deps.KafkaClientConfig;
+import dev.parley.shared.ids.MsgIdGenerator;
+import dev.parley.shared.membership.Memberships;
+import dev.parley.shared.session.SessionDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+
+/**
+ * The message role: consumes the message log, orders and stores each send (Sequencer, MessageStore), acks and
+ * fans it out (FanOut). Wiring only.
+ */
+public final class MessageVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MessageVerticle.class);
+
+  private final ParleyConfig config;
+  private final DependencyClients clients;
+  private LogConsumer logConsumer;
+  private KafkaProducer<String, String> producer;
+
+  public MessageVerticle(ParleyConfig config, DependencyClients clients) {
+    this.config = config;
+    this.clients = clients;
+  }
+
+  @Override
+  public Future<?> start() {
+    ParleyConfig.MessageConfig mc = config.message();
+    String nodeId = config.node().id();
+    MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(), mc.bucketSize());
+    Memberships memberships = new Memberships(clients.pg(), mc.memberCacheSeconds() * 1_000L, System::currentTimeMillis);
+    int worker = MsgIdGenerator.workerFor(nodeId, mc.workerId());
+    Sequencer sequencer = new Sequencer(store, new MsgIdGenerator(worker, Clock.systemUTC()), Clock.systemUTC());
+    producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-message-" + nodeId));
+    FanOut fanOut = new FanOut(vertx.eventBus(), memberships, new SessionDirectory(clients.redis()), producer,
+        config.kafka().notificationsTopic());
+    KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaClientConfig.consumer(config.kafka(),
+        mc.consumerGroup(), "parley-message-" + nodeId, mc.maxPollRecords()));
+    logConsumer = new LogConsumer(vertx, consumer, sequencer, fanOut, config.kafka().messagesTopic());
+    return store.prepare()
+        .compose(v -> memberships.listen(vertx))
+        .compose(v -> logConsumer.start())
+        .compose(v -> mc.historyPort() == 0 ? Future.succeededFuture()
+            : vertx.deployVerticle(new HistoryVerticle(config, clients)).mapEmpty())
+        .onSuccess(v -> LOG.info("message role up: consuming {} as group {}, msgId worker {}",
+            config.kafka().messagesTopic(), mc.consumerGroup(), worker));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> consumerStopped = logConsumer == null ? Future.succeededFuture() : logConsumer.stop();
+    return consumerStopped.eventually(() -> producer == null ? Future.succeededFuture() : producer.close());
+  }
+}

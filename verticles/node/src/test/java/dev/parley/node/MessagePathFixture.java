@@ -1,0 +1,200 @@
+package dev.parley.node;
+
+import dev.parley.client.Message;
+import dev.parley.client.ParleyClient;
+import dev.parley.shared.auth.AccessTokens;
+import dev.parley.shared.auth.JwtKeys;
+import dev.parley.shared.config.ParleyConfig;
+import dev.parley.shared.deps.DependencyClients;
+import dev.parley.shared.deps.KafkaClientConfig;
+import dev.parley.shared.it.ItConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Shared set-up of the message-path ITs: gateway and message node JVMs in a private cluster, users, devices and
+ * channels written straight into Postgres (as the api role would), access tokens minted with the test key pair,
+ * and connected clients. Blocking helpers for test threads only; every wait has a deadline.
+ */
+final class MessagePathFixture implements AutoCloseable {
+  final Vertx vertx = Vertx.vertx();
+  final ParleyConfig config;
+  final String cluster = "it-" + UUID.randomUUID();
+  final String group = "it-msg-" + UUID.randomUUID();
+  final int hzPort;
+  final int historyPort;
+  private final Pool pg;
+  private final AccessTokens tokens;
+  private final List<ParleyClient> clients = new ArrayList<>();
+  final Map<String, NodeProcess> nodes = new HashMap<>();
+  final Map<String, Integer> gatewayPorts = new HashMap<>();
+
+  /** A user with one device. */
+  record Device(UUID userId, UUID deviceId, String token) {
+  }
+
+  /** A connected client and everything it delivered, in order. */
+  record Conn(ParleyClient client, Device device, List<Message> received, List<JsonObject> frames,
+              List<Throwable> violations) {
+  }
+
+  MessagePathFixture(int hzPort) throws Exception {
+    this.hzPort = hzPort;
+    this.config = ItConfig.load(vertx);
+    ItConfig.migrate(vertx, config);
+    this.historyPort = NodeProcess.freePort();
+    DependencyClients deps = DependencyClients.create(vertx, config, EnumSet.of(dev.parley.shared.deps.Dependency.POSTGRES));
+    this.pg = deps.pg();
+    this.tokens = new AccessTokens(vertx, await(JwtKeys.load(vertx, ItConfig.keysDir().toString(), "", true)),
+        config.auth().issuer(), config.auth().audience(), 3_600);
+    startAtLogEnd();
+  }
+
+  /**
+   * Commits the private consumer group's offsets at the current end of the message topic, so the message node
+   * starts after everything earlier test runs left there instead of replaying it.
+   */
+  private void startAtLogEnd() {
+    Map<String, Object> props = new HashMap<>(KafkaClientConfig.consumer(config.kafka(), group, group + "-init", 10));
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
+      List<TopicPartition> parts = c.partitionsFor(config.kafka().messagesTopic(), Duration.ofSeconds(20)).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      Map<TopicPartition, Long> ends = c.endOffsets(parts, Duration.ofSeconds(20));
+      Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+      ends.forEach((tp, end) -> commit.put(tp, new OffsetAndMetadata(end)));
+      c.commitSync(commit, Duration.ofSeconds(20));
+    }
+  }
+
+  JsonObject nodeConf(int gatewayPort, JsonObject extra) {
+    JsonObject conf = new JsonObject()
+        .put("auth", new JsonObject().put("keysDir", ItConfig.keysDir().toString()))
+        .put("gateway", new JsonObject().put("port", gatewayPort).put("publicUrl", "ws://127.0.0.1:" + gatewayPort + "/ws"))
+        .put("message", new JsonObject().put("consumerGroup", group).put("historyPort", historyPort));
+    return conf.mergeIn(extra, true);
+  }
+
+  NodeProcess startGateway(String id, JsonObject extra) throws Exception {
+    int port = gatewayPorts.containsKey(id) ? gatewayPorts.get(id) : NodeProcess.freePort();
+    gatewayPorts.put(id, port);
+    NodeProcess n = NodeProcess.start(id, cluster, hzPort, List.of("gateway"), nodeConf(port, extra));
+    nodes.put(id, n);
+    return n;
+  }
+
+  NodeProcess startMessage(String id) throws Exception {
+    NodeProcess n = NodeProcess.start(id, cluster, hzPort, List.of("message"), nodeConf(NodeProcess.freePort(),
+        new JsonObject()));
+    nodes.put(id, n);
+    return n;
+  }
+
+  void awaitReady(NodeProcess... ns) {
+    for (NodeProcess n : ns) {
+      n.await("/ready", r -> r.status() == 200, Duration.ofSeconds(120));
+    }
+  }
+
+  String wsUrl(String gatewayId) {
+    return "ws://127.0.0.1:" + gatewayPorts.get(gatewayId) + "/ws";
+  }
+
+  String restUrl() {
+    return "http://127.0.0.1:" + historyPort;
+  }
+
+  Device user() {
+    UUID user = UUID.randomUUID();
+    await(pg.preparedQuery("INSERT INTO users (id, username, display_name, password_hash) VALUES ($1, $2, $2, 'x')")
+        .execute(Tuple.of(user, "it-" + user)));
+    return device(user);
+  }
+
+  Device device(UUID user) {
+    UUID device = UUID.randomUUID();
+    await(pg.preparedQuery("INSERT INTO devices (id, user_id, name) VALUES ($1, $2, 'it')").execute(Tuple.of(device, user)));
+    return new Device(user, device, tokens.issue(user, device));
+  }
+
+  UUID channel(Device creator, List<Device> members) {
+    UUID channel = UUID.randomUUID();
+    await(pg.preparedQuery("INSERT INTO channels (id, kind, name, created_by) VALUES ($1, 'group', 'it', $2)")
+        .execute(Tuple.of(channel, creator.userId())));
+    List<UUID> users = members.stream().map(Device::userId).distinct().toList();
+    for (UUID u : users) {
+      await(pg.preparedQuery("INSERT INTO channel_members (channel_id, user_id) VALUES ($1, $2)").execute(Tuple.of(channel, u)));
+      await(pg.preparedQuery("INSERT INTO user_channels (user_id, channel_id) VALUES ($1, $2)").execute(Tuple.of(u, channel)));
+    }
+    return channel;
+  }
+
+  /** A client whose gateway list starts with {@code first} (it fails over to the others). */
+  Conn connect(Device d, String... gatewayIds) {
+    Conn c = open(d, gatewayIds);
+    await(c.client().connect());
+    return c;
+  }
+
+  Conn open(Device d, String... gatewayIds) {
+    List<String> urls = new ArrayList<>();
+    for (String id : gatewayIds) {
+      urls.add(wsUrl(id));
+    }
+    List<Message> received = new CopyOnWriteArrayList<>();
+    List<JsonObject> frames = new CopyOnWriteArrayList<>();
+    List<Throwable> violations = new CopyOnWriteArrayList<>();
+    ParleyClient client = ParleyClient.create(vertx, new ParleyClient.Options(urls, restUrl(), d.userId(), d.deviceId(),
+        d.token())).onMessage(received::add).onFrame(frames::add).onChainViolation(violations::add);
+    clients.add(client);
+    return new Conn(client, d, received, frames, violations);
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("operation failed or timed out: " + e, e);
+    }
+  }
+
+  static void eventually(Duration timeout, BooleanSupplier condition, Supplier<String> what) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      NodeProcess.pause(50);
+    }
+    throw new AssertionError("not within " + timeout + ": " + what.get());
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (ParleyClient c : clients) {
+      c.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    for (NodeProcess n : nodes.values()) {
+      n.close();
+    }
+    vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,252 @@
+package dev.parley.node;
+
+import dev.parley.client.Ack;
+import dev.parley.client.Message;
+import dev.parley.node.MessagePathFixture.Conn;
+import dev.parley.node.MessagePathFixture.Device;
+import io.vertx.core.Future;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+import static dev.parley.node.MessagePathFixture.await;
+import static dev.parley.node.MessagePathFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The message path end to end on the real services: two gateway JVMs and one message JVM in a private cluster,
+ * clients from the Java client library. Each test uses its own users and channel.
+ */
+class MessagePathIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static MessagePathFixture fx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    fx = new MessagePathFixture(26_801);
+    // A low rate limit here so flooding is quick to provoke; the other tests stay well under it.
+    JsonObject limits = new JsonObject().put("gateway", new JsonObject().put("sendRatePerSecond", 200).put("sendBurst", 200));
+    NodeProcess gw1 = fx.startGateway("mp-gw1", limits);
+    NodeProcess gw2 = fx.startGateway("mp-gw2", limits);
+    NodeProcess msg = fx.startMessage("mp-msg");
+    fx.awaitReady(gw1, gw2, msg);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (fx != null) {
+      fx.close();
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @DisplayName("A on gateway 1 sends; B on gateway 2, B's second device on gateway 1 and A's second device all get it")
+  void crossGatewayFanOut() {
+    Device a1 = fx.user();
+    Device a2 = fx.device(a1.userId());
+    Device b1 = fx.user();
+    Device b2 = fx.device(b1.userId());
+    UUID channel = fx.channel(a1, List.of(a1, b1));
+    Conn ca1 = fx.connect(a1, "mp-gw1", "mp-gw2");
+    Conn ca2 = fx.connect(a2, "mp-gw2", "mp-gw1");
+    Conn cb1 = fx.connect(b1, "mp-gw2", "mp-gw1");
+    Conn cb2 = fx.connect(b2, "mp-gw1", "mp-gw2");
+
+    Ack ack = await(ca1.client().send(channel, "application", bytes("hello B")));
+
+    assertThat(ack.seq()).isEqualTo(1);
+    for (Conn c : List.of(ca2, cb1, cb2)) {
+      eventually(WAIT, () -> c.received().size() == 1, () -> c.device() + " got " + c.received());
+      Message m = c.received().get(0);
+      assertThat(m.seq()).isEqualTo(1);
+      assertThat(m.msgId()).isEqualTo(ack.msgId());
+      assertThat(new String(m.payload(), StandardCharsets.UTF_8)).isEqualTo("hello B");
+      assertThat(m.senderUser()).isEqualTo(a1.userId());
+      assertThat(m.senderDevice()).isEqualTo(a1.deviceId());
+      assertThat(c.violations()).isEmpty();
+    }
+    assertThat(ca1.frames().stream().filter(f -> "msg".equals(f.getString("type")))).isEmpty();
+    assertThat(ca1.received()).extracting(Message::own).containsExactly(true);
+  }
+
+  @Test
+  @DisplayName("the same send retried 5 times with one clientMsgId is stored once and delivered once")
+  void retriedSendIsStoredOnce() {
+    Device a = fx.user();
+    Device b = fx.user();
+    UUID channel = fx.channel(a, List.of(a, b));
+    Conn ca = fx.connect(a, "mp-gw1");
+    Conn cb = fx.connect(b, "mp-gw2");
+    String frame = new JsonObject().put("type", "send").put("channelId", channel.toString()).put("clientMsgId", "retry-1")
+        .put("payload", Base64.getEncoder().encodeToString(bytes("once"))).encode();
+    for (int i = 0; i < 5; i++) {
+      await(ca.client().sendRaw(frame));
+    }
+    eventually(WAIT, () -> acks(ca).size() == 5, () -> "acks: " + acks(ca));
+    assertThat(acks(ca)).extracting(f -> f.getLong("seq")).containsOnly(1L);
+    await(ca.client().send(channel, "application", bytes("after")));
+    eventually(WAIT, () -> cb.received().size() == 2, () -> "B got " + cb.received());
+    assertThat(cb.frames().stream().filter(f -> "msg".equals(f.getString("type"))).map(f -> f.getLong("seq")))
+        .containsExactly(1L, 2L);
+    List<Message> history = await(historyOf(cb, channel));
+    assertThat(history).extracting(Message::clientMsgId).containsExactly("retry-1", history.get(1).clientMsgId());
+  }
+
+  @Test
+  @DisplayName("concurrent senders in one channel: every device sees the identical sequence and the chain verifies")
+  void concurrentSendersIdenticalOrder() {
+    Device a1 = fx.user();
+    Device a2 = fx.device(a1.userId());
+    Device b1 = fx.user();
+    Device c1 = fx.user();
+    UUID channel = fx.channel(a1, List.of(a1, b1, c1));
+    List<Conn> conns = List.of(fx.connect(a1, "mp-gw1"), fx.connect(a2, "mp-gw2"), fx.connect(b1, "mp-gw1"),
+        fx.connect(c1, "mp-gw2"));
+    int perSender = 25;
+    List<Future<Ack>> acks = new ArrayList<>();
+    for (int i = 0; i < perSender; i++) {
+      for (Conn c : conns) {
+        acks.add(c.client().send(channel, "application", bytes(c.device().deviceId() + "#" + i)));
+      }
+    }
+    await(Future.all(acks));
+    int total = perSender * conns.size();
+    for (Conn c : conns) {
+      eventually(WAIT, () -> c.received().size() == total, () -> c.device() + " has " + c.received().size());
+      assertThat(c.violations()).isEmpty();
+      assertThat(c.received()).extracting(Message::seq)
+          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, total).boxed().toList());
+    }
+    List<Long> reference = conns.get(0).received().stream().map(Message::msgId).toList();
+    for (Conn c : conns) {
+      assertThat(c.received().stream().map(Message::msgId).toList()).isEqualTo(reference);
+    }
+    assertThat(reference).isSorted();
+  }
+
+  @Test
+  @DisplayName("refusals (non-member, oversized, malformed, unknown type, flood) get their error; the socket stays usable")
+  void refusalsKeepConnectionHealthy() {
+    Device a = fx.user();
+    Device outsider = fx.user();
+    UUID channel = fx.channel(a, List.of(a));
+    UUID foreign = fx.channel(outsider, List.of(outsider));
+    Conn ca = fx.connect(a, "mp-gw1");
+
+    Future<Ack> notMember = ca.client().send(foreign, "application", bytes("x"));
+    eventually(WAIT, notMember::failed, () -> "non-member send not refused");
+    assertThat(notMember.cause()).hasMessageStartingWith("not_a_member");
+
+    byte[] big = new byte[65_537];
+    Future<Ack> oversized = ca.client().send(channel, "application", big);
+    eventually(WAIT, oversized::failed, () -> "oversized send not refused");
+    assertThat(oversized.cause()).hasMessageStartingWith("payload_too_large");
+
+    await(ca.client().sendRaw("{not json"));
+    await(ca.client().sendRaw("{\"type\":\"teleport\"}"));
+    await(ca.client().sendRaw("[1,2]"));
+    eventually(WAIT, () -> hasError(ca, "malformed_frame") && hasError(ca, "unknown_type"), ca.client().errors()::toString);
+
+    String flood = new JsonObject().put("type", "send").put("channelId", channel.toString()).put("clientMsgId", "flood")
+        .put("payload", "AA==").encode();
+    for (int i = 0; i < 400; i++) {
+      ca.client().sendRaw(flood);
+    }
+    eventually(WAIT, () -> hasError(ca, "rate_limited"), ca.client().errors()::toString);
+
+    Ack stillWorks = await(ca.client().send(channel, "application", bytes("still here")));
+    assertThat(stillWorks.seq()).isGreaterThanOrEqualTo(2);
+    assertThat(ca.client().connects()).isEqualTo(1);
+    assertThat(fx.nodes.get("mp-gw1").get("/ready").status()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("an upgrade without a valid token is refused before the WebSocket opens")
+  void badTokenRefusedBeforeUpgrade() {
+    var client = fx.vertx.createWebSocketClient();
+    Throwable noToken = await(client.connect(new WebSocketConnectOptions().setAbsoluteURI(fx.wsUrl("mp-gw1")))
+        .map(ws -> (Throwable) null).recover(Future::succeededFuture));
+    Throwable badToken = await(client.connect(new WebSocketConnectOptions()
+            .setAbsoluteURI(fx.wsUrl("mp-gw1") + "?access_token=not.a.token"))
+        .map(ws -> (Throwable) null).recover(Future::succeededFuture));
+    assertThat(noToken).isNotNull().hasMessageContaining("401");
+    assertThat(badToken).isNotNull().hasMessageContaining("401");
+  }
+
+  @Test
+  @DisplayName("a device offline during 100 messages catches up from history, verified, after connecting")
+  void offlineDeviceCatchesUp() {
+    Device a = fx.user();
+    Device b = fx.user();
+    UUID channel = fx.channel(a, List.of(a, b));
+    Conn ca = fx.connect(a, "mp-gw2");
+    List<Future<Ack>> acks = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      acks.add(ca.client().send(channel, "application", bytes("m" + i)));
+    }
+    await(Future.all(acks));
+    Conn cb = fx.connect(b, "mp-gw1");
+    await(cb.client().sync(channel));
+    eventually(WAIT, () -> cb.received().size() == 100, () -> "B has " + cb.received().size());
+    assertThat(cb.received()).extracting(Message::seq)
+        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 100).boxed().toList());
+    assertThat(new String(cb.received().get(99).payload(), StandardCharsets.UTF_8)).isEqualTo("m99");
+    assertThat(cb.violations()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a group of 50 members on two gateways all receive every message in the same order")
+  void groupOfFifty() {
+    List<Device> members = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      members.add(fx.user());
+    }
+    UUID channel = fx.channel(members.get(0), members);
+    List<Conn> conns = new ArrayList<>();
+    for (int i = 0; i < members.size(); i++) {
+      conns.add(fx.connect(members.get(i), i % 2 == 0 ? "mp-gw1" : "mp-gw2"));
+    }
+    List<Future<Ack>> acks = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      acks.add(conns.get(i % 3).client().send(channel, "application", bytes("g" + i)));
+    }
+    await(Future.all(acks));
+    List<Long> reference = null;
+    for (Conn c : conns) {
+      eventually(WAIT, () -> c.received().size() == 10, () -> c.device() + " has " + c.received().size());
+      List<Long> ids = c.received().stream().map(Message::msgId).toList();
+      if (reference == null) {
+        reference = ids;
+      }
+      assertThat(ids).isEqualTo(reference);
+      assertThat(c.violations()).isEmpty();
+    }
+  }
+
+  private static List<JsonObject> acks(Conn c) {
+    return c.frames().stream().filter(f -> "ack".equals(f.getString("type"))).toList();
+  }
+
+  private static boolean hasError(Conn c, String code) {
+    return c.client().errors().stream().anyMatch(e -> code.equals(e.getString("code")));
+  }
+
+  private static Future<List<Message>> historyOf(Conn c, UUID channel) {
+    var rest = new dev.parley.client.RestApi(io.vertx.ext.web.client.WebClient.create(fx.vertx), fx.restUrl());
+    return rest.history(c.device().token(), channel, 0, 0);
+  }
+}
