@@ -5,8 +5,16 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Command;
 
+import dev.parley.shared.metrics.Metrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Probes every dependency of a node with a real round trip (a query, a PING, a cluster description) under a
@@ -15,10 +23,21 @@ import java.util.List;
 public final class ReadinessProbe {
   private final DependencyClients clients;
   private final long timeoutMs;
+  /** parley_dependency_up{dependency=…}: 1 when the last probe succeeded, else 0 (alert on it). */
+  private final Map<Dependency, AtomicInteger> up = new EnumMap<>(Dependency.class);
+  private final Map<Dependency, Timer> latency = new EnumMap<>(Dependency.class);
 
   public ReadinessProbe(DependencyClients clients, long timeoutMs) {
     this.clients = clients;
     this.timeoutMs = timeoutMs;
+    for (Dependency d : clients.enabled()) {
+      AtomicInteger value = new AtomicInteger();
+      up.put(d, value);
+      Gauge.builder("parley.dependency.up", value, AtomicInteger::get).tag("dependency", d.wireName())
+          .description("1 when the last readiness probe of the dependency succeeded").register(Metrics.registry());
+      latency.put(d, Timer.builder("parley.dependency.probe").tag("dependency", d.wireName())
+          .description("round-trip time of readiness probes").register(Metrics.registry()));
+    }
   }
 
   /** One status per enabled dependency, in {@link Dependency} order. */
@@ -43,7 +62,11 @@ public final class ReadinessProbe {
     return Futures.withTimeout(clients.vertx(), roundTrip, timeoutMs, dependency.wireName())
         .map(ok -> new DependencyStatus(dependency, true, elapsedMs(start), null))
         .recover(err -> Future.succeededFuture(
-            new DependencyStatus(dependency, false, elapsedMs(start), describe(err))));
+            new DependencyStatus(dependency, false, elapsedMs(start), describe(err))))
+        .onSuccess(status -> {
+          up.get(dependency).set(status.up() ? 1 : 0);
+          latency.get(dependency).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        });
   }
 
   private Future<?> roundTrip(Dependency dependency) {

@@ -24,12 +24,14 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 
 import java.util.List;
 
 /**
  * The node's operations port: liveness ({@code /health}), readiness of every dependency ({@code /ready}),
- * a cross-node diagnostic over the clustered event bus ({@code /cluster/nodes/{id}}), and the gRPC
+ * a cross-node diagnostic over the clustered event bus ({@code /cluster/nodes/{id}}), Prometheus metrics
+ * ({@code /metrics}), and the gRPC
  * {@code NodeOps} service on the same port (requests with content-type {@code application/grpc}).
  */
 final class OpsServer {
@@ -52,6 +54,7 @@ final class OpsServer {
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
     router.get("/cluster/nodes/:nodeId").handler(this::nodeInfo);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
     GrpcServer grpc = GrpcServer.server(vertx).addService(NodeOpsGrpcService.of(new NodeOpsService() {
       @Override
       public Future<GetReadinessResponse> getReadiness(GetReadinessRequest request) {

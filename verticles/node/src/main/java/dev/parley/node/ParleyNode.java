@@ -1,6 +1,9 @@
 package dev.parley.node;
 
+import dev.parley.shared.metrics.Metrics;
+import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
 
 import java.util.Map;
 
@@ -19,7 +22,7 @@ public final class ParleyNode {
     String[] launchArgs = new String[args.length + 1];
     launchArgs[0] = NodeVerticle.class.getName();
     System.arraycopy(args, 0, launchArgs, 1, args.length);
-    int exitCode = new VertxApplication(launchArgs).launch();
+    int exitCode = new VertxApplication(launchArgs, new Hooks()).launch();
     if (exitCode != 0) {
       System.exit(exitCode);
     }
@@ -40,6 +43,14 @@ public final class ParleyNode {
   private static void setDefault(String key, String value) {
     if (System.getProperty(key) == null) {
       System.setProperty(key, value);
+    }
+  }
+
+  /** Enables Micrometer metrics (served by the ops port at /metrics) before Vert.x is created. */
+  private static final class Hooks implements VertxApplicationHooks {
+    @Override
+    public void beforeStartingVertx(HookContext context) {
+      context.vertxOptions().setMetricsOptions(Metrics.options());
     }
   }
 }

@@ -85,6 +85,17 @@ class ClusterIT {
   }
 
   @Test
+  @DisplayName("/metrics serves Prometheus text with JVM metrics and one up-gauge per dependency")
+  void prometheusMetrics() {
+    b.get("/ready");
+    NodeProcess.Response metrics = b.get("/metrics");
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.body()).contains("jvm_memory_used_bytes")
+        .contains("parley_dependency_up{dependency=\"redis\"} 1.0")
+        .contains("parley_dependency_up{dependency=\"postgres\"} 1.0");
+  }
+
+  @Test
   @DisplayName("the gRPC NodeOps service on the ops port answers GetReadiness like /ready")
   void grpcReadiness() throws Exception {
     Vertx vertx = Vertx.vertx();
