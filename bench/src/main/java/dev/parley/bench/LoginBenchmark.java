@@ -1,6 +1,7 @@
 package dev.parley.bench;
 
 import dev.parley.api.ApiVerticle;
+import dev.parley.api.accounts.PasswordHasher;
 import dev.parley.shared.auth.JwtKeyGenerator;
 import dev.parley.shared.config.ConfigLoader;
 import dev.parley.shared.config.ParleyConfig;
@@ -67,6 +68,7 @@ public final class LoginBenchmark {
     WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(api.actualPort()), new PoolOptions().setHttp1MaxSize(concurrency));
 
+    double hashMs = rawHashMillis(vertx, config);
     List<Account> accounts = prepare(http, users);
     // Warm-up: JIT, connection pools, prepared statements.
     await(drive(vertx, http, accounts, concurrency, 5, new ArrayList<>()));
@@ -75,8 +77,25 @@ public final class LoginBenchmark {
     int errors = await(drive(vertx, http, accounts, concurrency, seconds, latenciesNanos));
     double elapsed = (System.nanoTime() - start) / 1e9;
     report(config, seconds, concurrency, users, latenciesNanos, errors, elapsed);
+    System.out.printf("one Argon2id hash alone: %.1f ms (so %d hashing threads cap logins at ~%.0f/s)%n", hashMs,
+        config.auth().passwordHashing().threads(),
+        Math.min(config.auth().passwordHashing().threads(), Runtime.getRuntime().availableProcessors()) * 1000 / hashMs);
     http.close();
     await(clients.close());
+  }
+
+  /** Mean time of one hash at the configured cost, 10 in a row on one worker thread (the cost floor of a login). */
+  private static double rawHashMillis(Vertx vertx, ParleyConfig config) {
+    var pool = vertx.createSharedWorkerExecutor("bench-raw-hash", 1);
+    var hasher = new PasswordHasher(pool, config.auth().passwordHashing(), new java.security.SecureRandom());
+    await(hasher.hash("warm-up password"));
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 10; i++) {
+      await(hasher.hash("benchmark password " + i));
+    }
+    double ms = (System.nanoTime() - t0) / 1e6 / 10;
+    await(pool.close());
+    return ms;
   }
 
   private record Account(String username, String password, String deviceId) {

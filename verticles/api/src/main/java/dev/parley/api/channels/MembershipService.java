@@ -38,7 +38,8 @@ public final class MembershipService {
     return pg.withConnection(conn -> access(conn, channelId, caller, false)
         .compose(channel -> conn.preparedQuery("SELECT m.user_id, u.username, u.display_name, m.role, m.joined_at "
             + "FROM channel_members m JOIN users u ON u.id = m.user_id WHERE m.channel_id = $1 "
-            + "ORDER BY m.joined_at, m.user_id").execute(Tuple.of(channelId))))
+            // Members created together (a new group) share joined_at: list the admin (creator) first among them.
+            + "ORDER BY m.joined_at, m.role = 'admin' DESC, m.user_id").execute(Tuple.of(channelId))))
         .map(rows -> {
           JsonArray members = new JsonArray();
           rows.forEach(row -> members.add(ChannelViews.member(row)));
