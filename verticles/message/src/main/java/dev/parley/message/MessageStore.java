@@ -31,6 +31,7 @@ public final class MessageStore {
 
   private final CassandraClient cassandra;
   private final int bucketSize;
+  private final String keyspace;
   private PreparedStatement insert;
   private PreparedStatement selectRange;
   private PreparedStatement selectOne;
@@ -45,27 +46,29 @@ public final class MessageStore {
     this.keyspace = keyspace;
   }
 
-  private final String keyspace;
-
-  /** Prepares every statement; the deployment fails if Cassandra or the schema is missing. */
+  /**
+   * Prepares every statement, one after another: concurrent first calls on a fresh vertx Cassandra client race to
+   * open the session (IllegalStateException in SessionHolder). The deployment fails if Cassandra or the schema is
+   * missing.
+   */
   public Future<Void> prepare() {
     String ks = keyspace;
-    return Future.all(List.of(
-        cassandra.prepare("INSERT INTO " + ks + ".messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            + "IF NOT EXISTS").onSuccess(p -> insert = p),
-        cassandra.prepare("SELECT " + COLUMNS + " FROM " + ks + ".messages WHERE channel_id = ? AND bucket = ? "
-            + "AND seq >= ? AND seq <= ?").onSuccess(p -> selectRange = p),
-        cassandra.prepare("SELECT " + COLUMNS + " FROM " + ks + ".messages WHERE channel_id = ? AND bucket = ? "
-            + "AND seq = ?").onSuccess(p -> selectOne = p),
-        cassandra.prepare("SELECT last_seq, last_hash FROM " + ks + ".channel_heads WHERE channel_id = ?")
-            .onSuccess(p -> selectHead = p),
+    return cassandra.prepare("INSERT INTO " + ks + ".messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "IF NOT EXISTS").map(p -> insert = p)
+        .compose(v -> cassandra.prepare("SELECT " + COLUMNS + " FROM " + ks + ".messages WHERE channel_id = ? "
+            + "AND bucket = ? AND seq >= ? AND seq <= ?")).map(p -> selectRange = p)
+        .compose(v -> cassandra.prepare("SELECT " + COLUMNS + " FROM " + ks + ".messages WHERE channel_id = ? "
+            + "AND bucket = ? AND seq = ?")).map(p -> selectOne = p)
+        .compose(v -> cassandra.prepare("SELECT last_seq, last_hash FROM " + ks + ".channel_heads WHERE channel_id = ?"))
+        .map(p -> selectHead = p)
         // The write timestamp is the seq, so a late write of an older head can never overwrite a newer one.
-        cassandra.prepare("UPDATE " + ks + ".channel_heads USING TIMESTAMP ? SET last_seq = ?, last_hash = ? "
-            + "WHERE channel_id = ?").onSuccess(p -> updateHead = p),
-        cassandra.prepare("SELECT seq FROM " + ks + ".message_dedup WHERE channel_id = ? AND sender_device = ? "
-            + "AND client_msg_id = ?").onSuccess(p -> selectDedup = p),
-        cassandra.prepare("INSERT INTO " + ks + ".message_dedup (channel_id, sender_device, client_msg_id, seq) "
-            + "VALUES (?, ?, ?, ?)").onSuccess(p -> insertDedup = p))).mapEmpty();
+        .compose(v -> cassandra.prepare("UPDATE " + ks + ".channel_heads USING TIMESTAMP ? SET last_seq = ?, "
+            + "last_hash = ? WHERE channel_id = ?")).map(p -> updateHead = p)
+        .compose(v -> cassandra.prepare("SELECT seq FROM " + ks + ".message_dedup WHERE channel_id = ? "
+            + "AND sender_device = ? AND client_msg_id = ?")).map(p -> selectDedup = p)
+        .compose(v -> cassandra.prepare("INSERT INTO " + ks + ".message_dedup (channel_id, sender_device, "
+            + "client_msg_id, seq) VALUES (?, ?, ?, ?)")).map(p -> insertDedup = p)
+        .mapEmpty();
   }
 
   public int bucketOf(long seq) {

@@ -170,7 +170,7 @@ final class MessagePathFixture implements AutoCloseable {
 
   static <T> T await(Future<T> f) {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      return f.toCompletionStage().toCompletableFuture().get(150, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("operation failed or timed out: " + e, e);
     }
