@@ -15,6 +15,7 @@ import dev.parley.shared.auth.AccessTokens;
 import dev.parley.shared.auth.JwtKeys;
 import dev.parley.shared.auth.RevokedDevices;
 import dev.parley.shared.config.ParleyConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.redis.client.Redis;
@@ -30,20 +31,21 @@ import java.time.Duration;
  */
 public record ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices,
                             ChannelService channels, MembershipService memberships, BlockService blocks,
-                            RateLimiter rateLimiter, BearerAuth bearerAuth, int maxBodyBytes, int maxChannelMembers) {
+                            RateLimiter rateLimiter, BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes,
+                            int maxChannelMembers) {
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
   public static final String HASHING_POOL = "parley-password-hashing";
 
   public static ApiComponents create(Vertx vertx, ParleyConfig config, Pool pg, Redis redis, JwtKeys keys,
-                                     WorkerExecutor hashingPool, Clock clock) {
+                                     WorkerExecutor hashingPool, MeterRegistry metrics, Clock clock) {
     ParleyConfig.AuthConfig auth = config.auth();
     ParleyConfig.ApiConfig api = config.api();
     SecureRandom random = new SecureRandom();
     AccessTokens accessTokens = new AccessTokens(vertx, keys, auth.issuer(), auth.audience(),
         auth.accessTokenTtlSeconds(), clock);
     RevokedDevices revoked = new RevokedDevices(redis, vertx.eventBus(), auth.accessTokenTtlSeconds());
-    PasswordHasher hasher = new PasswordHasher(hashingPool, auth.passwordHashing(), random);
+    PasswordHasher hasher = new PasswordHasher(hashingPool, auth.passwordHashing(), random, metrics);
     MembershipEvents events = new MembershipEvents(vertx.eventBus());
     return new ApiComponents(
         new AccountService(pg, hasher, clock),
@@ -54,7 +56,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
         new MembershipService(pg, events, api.maxChannelMembers(), clock),
         new BlockService(pg, clock),
         new RateLimiter(redis, api.rateLimit()),
-        new BearerAuth(accessTokens, revoked),
+        new BearerAuth(accessTokens, revoked), metrics,
         api.maxBodyBytes(), api.maxChannelMembers());
   }
 }

@@ -35,10 +35,11 @@ public final class ApiRouter {
     new ChannelRoutes(c.channels(), c.memberships(), c.blocks(), c.bearerAuth(), c.maxChannelMembers()).mount(router);
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("content-type", "application/yaml")
         .end(openApiDocument));
-    router.route().failureHandler(new ProblemHandler());
-    router.errorHandler(404, ctx -> ProblemHandler.send(ctx,
+    ProblemHandler problems = new ProblemHandler(c.metrics());
+    router.route().failureHandler(problems);
+    router.errorHandler(404, ctx -> problems.send(ctx,
         ApiException.of(ErrorCode.NOT_FOUND, "no route " + ctx.request().method() + " " + ctx.request().path())));
-    router.errorHandler(405, ctx -> ProblemHandler.send(ctx,
+    router.errorHandler(405, ctx -> problems.send(ctx,
         ApiException.of(ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on this path")));
     return router;
   }

@@ -3,6 +3,7 @@ package dev.parley.api;
 import dev.parley.shared.auth.JwtKeys;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
+import dev.parley.shared.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -46,7 +47,7 @@ public final class ApiVerticle extends VerticleBase {
     return Future.all(keys, document)
         .compose(v -> {
           ApiComponents components = ApiComponents.create(vertx, config, clients.pg(), clients.redis(), keys.result(),
-              hashingPool, clock);
+              hashingPool, Metrics.registry(), clock);
           return vertx.createHttpServer()
               .requestHandler(ApiRouter.create(vertx, components, document.result()))
               .listen(config.api().port(), config.api().host());

@@ -126,7 +126,10 @@ class AccountsIT {
   @Test
   @DisplayName("routes other than signup/login/refresh need a bearer token; unknown routes and methods are problems too")
   void authRequiredAndUnknownRoutes() {
+    var counter = dev.parley.shared.metrics.Metrics.registry().counter("parley.api.problems", "code", "auth_required");
+    double before = counter.count();
     problem(api.get("/v1/me", null), 401, "auth_required");
+    assertThat(counter.count()).as("refusals are counted by code on /metrics").isEqualTo(before + 1);
     HttpResponse<Buffer> basic = await(api.request(HttpMethod.GET, "/v1/me").putHeader("authorization", "Basic eDp5").send());
     problem(basic, 401, "auth_required");
     assertThat(basic.getHeader("www-authenticate")).startsWith("Bearer");

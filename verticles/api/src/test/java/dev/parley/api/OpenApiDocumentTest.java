@@ -76,7 +76,8 @@ class OpenApiDocumentTest {
   /** "METHOD /path/{param}" for every route that has a path and methods (body/failure handlers have neither). */
   private Set<String> routed() {
     // Registration only: no request runs, so the services may be absent.
-    ApiComponents none = new ApiComponents(null, null, null, null, null, null, null, null, 1024, 1000);
+    ApiComponents none = new ApiComponents(null, null, null, null, null, null, null, null,
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 1024, 1000);
     Router router = ApiRouter.create(vertx, none, Buffer.buffer());
     Set<String> routes = new TreeSet<>();
     for (Route route : router.getRoutes()) {

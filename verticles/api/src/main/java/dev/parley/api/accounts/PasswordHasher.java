@@ -1,6 +1,8 @@
 package dev.parley.api.accounts;
 
 import dev.parley.shared.config.ParleyConfig.PasswordHashingConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -32,23 +34,29 @@ public final class PasswordHasher {
   private final WorkerExecutor executor;
   private final PasswordHashingConfig cost;
   private final SecureRandom random;
+  private final Timer hashTimer;
+  private final Timer verifyTimer;
 
-  public PasswordHasher(WorkerExecutor executor, PasswordHashingConfig cost, SecureRandom random) {
+  public PasswordHasher(WorkerExecutor executor, PasswordHashingConfig cost, SecureRandom random,
+                        MeterRegistry metrics) {
     this.executor = executor;
     this.cost = cost;
     this.random = random;
+    // The dominant cost of signup and login, and the first thing to look at when either gets slow.
+    this.hashTimer = metrics.timer("parley.api.password", "op", "hash");
+    this.verifyTimer = metrics.timer("parley.api.password", "op", "verify");
   }
 
   /** A new PHC string for {@code password} at the configured cost, with a fresh salt. */
   public Future<String> hash(String password) {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
-    return executor.executeBlocking(() -> encode(password, salt), false);
+    return executor.executeBlocking(() -> hashTimer.recordCallable(() -> encode(password, salt)), false);
   }
 
   /** Whether {@code password} matches {@code phc}; a malformed stored hash never matches. */
   public Future<Boolean> verify(String password, String phc) {
-    return executor.executeBlocking(() -> matches(password, phc), false);
+    return executor.executeBlocking(() -> verifyTimer.recordCallable(() -> matches(password, phc)), false);
   }
 
   /** Whether {@code phc} was made with another cost than the configured one (then rehash after a good login). */

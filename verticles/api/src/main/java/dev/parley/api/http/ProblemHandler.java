@@ -2,6 +2,7 @@ package dev.parley.api.http;
 
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.http.Problems;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +19,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+
+  private final MeterRegistry metrics;
+
+  public ProblemHandler(MeterRegistry metrics) {
+    this.metrics = metrics;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -55,9 +62,13 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     return false;
   }
 
-  /** Writes {@code e} as a problem document (also used by the router's 404/405 handlers). */
-  public static void send(RoutingContext ctx, ApiException e) {
+  /**
+   * Writes {@code e} as a problem document (also used by the router's 404/405 handlers) and counts it by code, so
+   * a spike of e.g. {@code refresh_token_reused} or {@code rate_limited} is visible on /metrics.
+   */
+  public void send(RoutingContext ctx, ApiException e) {
     ErrorCode code = e.code();
+    metrics.counter("parley.api.problems", "code", code.code()).increment();
     JsonObject doc = Problems.document(code, code.httpStatus(), e.getMessage()).put("instance", ctx.request().path());
     if (e.field() != null) {
       doc.put("field", e.field());

@@ -1,6 +1,7 @@
 package dev.parley.api.accounts;
 
 import dev.parley.shared.config.ParleyConfig.PasswordHashingConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +17,7 @@ class PasswordHasherTest {
   private final Vertx vertx = Vertx.vertx();
   private final WorkerExecutor pool = vertx.createSharedWorkerExecutor("test-hashing", 2);
   private final PasswordHashingConfig cost = new PasswordHashingConfig(1024, 1, 1, 2);
-  private final PasswordHasher hasher = new PasswordHasher(pool, cost, new SecureRandom());
+  private final PasswordHasher hasher = new PasswordHasher(pool, cost, new SecureRandom(), new SimpleMeterRegistry());
 
   @AfterEach
   void close() throws Exception {
@@ -46,7 +47,7 @@ class PasswordHasherTest {
   @Test
   @DisplayName("a hash made at another cost still verifies and is flagged for rehash")
   void oldCostStillVerifies() throws Exception {
-    PasswordHasher stronger = new PasswordHasher(pool, new PasswordHashingConfig(2048, 2, 1, 2), new SecureRandom());
+    PasswordHasher stronger = new PasswordHasher(pool, new PasswordHashingConfig(2048, 2, 1, 2), new SecureRandom(), new SimpleMeterRegistry());
     String old = await(hasher.hash("rotate me please"));
     assertThat(await(stronger.verify("rotate me please", old))).isTrue();
     assertThat(stronger.needsRehash(old)).isTrue();
