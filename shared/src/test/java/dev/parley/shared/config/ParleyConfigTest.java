@@ -113,4 +113,20 @@ class ParleyConfigTest {
     JsonObject merged = EnvOverlay.apply(defaultsWithPassword(), Map.of("PARLEY_NODE_OPS_PORT", "9200"));
     assertThat(parse(merged).node().opsPort()).isEqualTo(9200);
   }
+
+  @Test
+  @DisplayName("the api and auth limits (issue 3) parse, and a bad one is refused naming its key and variable")
+  void apiAndAuthLimits() {
+    ParleyConfig config = parse(defaultsWithPassword());
+    assertThat(config.api().maxChannelMembers()).isEqualTo(1000);
+    assertThat(config.auth().passwordHashing().memoryKib()).isGreaterThanOrEqualTo(19_456);
+    assertThat(config.api().rateLimit().loginPerAccount()).isPositive();
+    JsonObject json = defaultsWithPassword();
+    json.getJsonObject("auth").getJsonObject("passwordHashing").put("memoryKib", 8);
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'auth.passwordHashing.memoryKib'")
+        .hasMessageContaining("PARLEY_AUTH_PASSWORD_HASHING_MEMORY_KIB");
+    JsonObject json2 = defaultsWithPassword();
+    json2.getJsonObject("api").getJsonObject("rateLimit").remove("signupPerAddress");
+    assertThatThrownBy(() -> parse(json2)).hasMessageContaining("'api.rateLimit.signupPerAddress'");
+  }
 }
