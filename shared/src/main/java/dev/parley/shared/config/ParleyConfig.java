@@ -13,7 +13,7 @@ import java.util.Set;
 public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, CassandraConfig cassandra,
                            KafkaConfig kafka, EtcdConfig etcd, AuthConfig auth, ApiConfig api,
                            GatewayConfig gateway, MessageConfig message, DiscoveryConfig discovery,
-                           PresenceConfig presence) {
+                           PresenceConfig presence, ChatConfig chats) {
 
   public record NodeConfig(String id, Set<Role> roles, String region, String opsHost, int opsPort,
                            int dependencyTimeoutMs) {
@@ -110,6 +110,16 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
                                 int maxEventLoopLagMs, int callTimeoutMs) {
   }
 
+  /**
+   * Chat list, read state, receipts and typing (docs/protocol.md, "Chats"): receipts are sent in channels of at most
+   * {@code receiptsMaxGroupSize} members; per-socket token buckets for {@code typing} and for {@code read}/
+   * {@code delivered} frames; how long a user's chat index counts as reconciled with the membership table; the
+   * largest chat-list page.
+   */
+  public record ChatConfig(int receiptsMaxGroupSize, int typingRatePerSecond, int typingBurst, int stateRatePerSecond,
+                           int stateBurst, int indexSyncSeconds, int maxPageSize) {
+  }
+
   /** The services this node's roles need; {@code /ready} reports exactly these. */
   public Set<Dependency> dependencies() {
     return Role.dependenciesOf(node.roles());
@@ -179,7 +189,12 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
         r.integer("presence.heartbeatIntervalSeconds", 1, 3600), r.number("presence.graceFactor", 1.0, 10.0),
         r.integer("presence.sweepIntervalMs", 50, 60_000), r.integer("presence.sweepBatch", 1, 100_000),
         r.integer("presence.maxSubscriptionsPerDevice", 1, 100_000), r.integer("presence.reportFlushMs", 10, 10_000));
-    return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd, auth, api, gateway, message, discovery, presence);
+    ChatConfig chats = new ChatConfig(r.integer("chats.receiptsMaxGroupSize", 2, 100_000),
+        r.integer("chats.typingRatePerSecond", 1, 1_000), r.integer("chats.typingBurst", 1, 1_000),
+        r.integer("chats.stateRatePerSecond", 1, 10_000), r.integer("chats.stateBurst", 1, 10_000),
+        r.integer("chats.indexSyncSeconds", 1, 86_400 * 7), r.integer("chats.maxPageSize", 1, 1_000));
+    return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd, auth, api, gateway, message, discovery, presence,
+        chats);
   }
 
   private static NodeConfig node(ConfigReader r) {

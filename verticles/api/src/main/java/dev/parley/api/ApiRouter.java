@@ -33,6 +33,7 @@ public final class ApiRouter {
     new AccountRoutes(c.accounts(), c.tokens(), c.rateLimiter(), c.bearerAuth()).mount(router);
     new DeviceRoutes(c.devices(), c.bearerAuth()).mount(router);
     new ChannelRoutes(c.channels(), c.memberships(), c.blocks(), c.bearerAuth(), c.maxChannelMembers()).mount(router);
+    new dev.parley.api.chats.ChatRoutes(c.chats(), c.bearerAuth()).mount(router);
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("content-type", "application/yaml")
         .end(openApiDocument));
     ProblemHandler problems = new ProblemHandler(c.metrics());

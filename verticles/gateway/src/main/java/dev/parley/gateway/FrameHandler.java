@@ -27,6 +27,13 @@ final class FrameHandler {
   private final String nodeId;
   private final int maxPayloadBytes;
   private final LongSupplier nowMs;
+  private ChatFrameHandler chatFrames;
+
+  FrameHandler(Memberships memberships, KafkaProducer<String, String> producer, String topic, String nodeId,
+               int maxPayloadBytes, LongSupplier nowMs, ChatFrameHandler chatFrames) {
+    this(memberships, producer, topic, nodeId, maxPayloadBytes, nowMs);
+    this.chatFrames = chatFrames;
+  }
 
   FrameHandler(Memberships memberships, KafkaProducer<String, String> producer, String topic, String nodeId,
                int maxPayloadBytes, LongSupplier nowMs) {
@@ -60,6 +67,13 @@ final class FrameHandler {
       case "hello" -> s.write(ready(s));
       case "ping" -> s.write(new JsonObject().put("type", "pong").put("id", frame.getValue("id")));
       case "send" -> onSend(s, frame);
+      case "read", "delivered", "typing" -> {
+        if (chatFrames != null) {
+          chatFrames.onFrame(s, t, frame);
+        } else {
+          s.write(FrameException.errorFrame(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'", null));
+        }
+      }
       default -> s.write(FrameException.errorFrame(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'", null));
     }
   }

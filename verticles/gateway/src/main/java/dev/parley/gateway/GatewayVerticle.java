@@ -49,7 +49,10 @@ public final class GatewayVerticle extends VerticleBase {
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-gateway-" + nodeId));
     sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds());
     frames = new FrameHandler(memberships, producer, config.kafka().messagesTopic(), nodeId, gc.maxPayloadBytes(),
-        System::currentTimeMillis);
+        System::currentTimeMillis, new ChatFrameHandler(new dev.parley.shared.chats.ChatStateService(
+            new dev.parley.shared.chats.ChatStore(clients.redis()), memberships,
+            new dev.parley.shared.chats.DevicePush(vertx.eventBus(), new SessionDirectory(clients.redis())),
+            config.chats().receiptsMaxGroupSize()), config.chats(), System::currentTimeMillis));
     HttpServerOptions options = new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
         .setMaxWebSocketFrameSize(gc.maxFrameBytes()).setMaxWebSocketMessageSize(gc.maxFrameBytes())
         .setIdleTimeout(gc.idleTimeoutSeconds());

@@ -37,6 +37,14 @@ public final class LogConsumer {
   private final FanOut fanOut;
   private final String topic;
   private volatile boolean stopped;
+  private dev.parley.shared.chats.ChatIndexer chats;
+
+  /** Also keeps the chat list and unread state (issue 7) around each new message's delivery. */
+  public LogConsumer(Vertx vertx, KafkaConsumer<String, String> consumer, Sequencer sequencer, FanOut fanOut,
+                     String topic, dev.parley.shared.chats.ChatIndexer chats) {
+    this(vertx, consumer, sequencer, fanOut, topic);
+    this.chats = chats;
+  }
 
   public LogConsumer(Vertx vertx, KafkaConsumer<String, String> consumer, Sequencer sequencer, FanOut fanOut,
                      String topic) {
@@ -127,7 +135,9 @@ public final class LogConsumer {
       return Future.succeededFuture();
     }
     return sequencer.process(send).compose(outcome -> {
-      Future<Void> delivery = outcome.duplicate() ? fanOut.ackOnly(outcome.envelope()) : fanOut.deliver(outcome.envelope());
+      Future<Void> delivery = outcome.duplicate() ? fanOut.ackOnly(outcome.envelope())
+          : chats == null ? fanOut.deliver(outcome.envelope())
+          : chats.around(outcome.envelope(), () -> fanOut.deliver(outcome.envelope()));
       // A delivery failure is not a storage failure: recipients fill the gap from history, the sender retries.
       return delivery.recover(err -> {
         LOG.warn("channel {} seq {}: fan-out failed: {}", send.channelId(), outcome.envelope().seq(), err.toString());

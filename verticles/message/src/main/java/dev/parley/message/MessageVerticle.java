@@ -45,9 +45,14 @@ public final class MessageVerticle extends VerticleBase {
         config.kafka().notificationsTopic());
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaClientConfig.consumer(config.kafka(),
         mc.consumerGroup(), "parley-message-" + nodeId, mc.maxPollRecords()));
-    logConsumer = new LogConsumer(vertx, consumer, sequencer, fanOut, config.kafka().messagesTopic());
+    dev.parley.shared.chats.ChatIndexer chats = new dev.parley.shared.chats.ChatIndexer(
+        new dev.parley.shared.chats.ChatStore(clients.redis()), memberships,
+        new dev.parley.shared.chats.DevicePush(vertx.eventBus(), new SessionDirectory(clients.redis())),
+        System::currentTimeMillis);
+    logConsumer = new LogConsumer(vertx, consumer, sequencer, fanOut, config.kafka().messagesTopic(), chats);
     return store.prepare()
         .compose(v -> memberships.listen(vertx))
+        .compose(v -> chats.listen(vertx))
         .compose(v -> logConsumer.start())
         .compose(v -> mc.historyPort() == 0 ? Future.succeededFuture()
             : vertx.deployVerticle(new HistoryVerticle(config, clients)).mapEmpty())

@@ -1,0 +1,76 @@
+package dev.parley.shared.chats;
+
+import dev.parley.shared.Addresses;
+import dev.parley.shared.session.SessionDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Sends ephemeral frames to the live sockets of given devices: one session-directory lookup (MGET) for all of
+ * them, then one event-bus send per gateway node holding any of them ({@code {"frames":[{frame, devices}]}}).
+ * Devices without a live session are skipped: these frames are never queued nor pushed, the chat list and read
+ * state over REST give the same information after a reconnect.
+ */
+public final class DevicePush {
+  /** One frame for a set of devices. */
+  public record Part(JsonObject frame, List<UUID> devices) {
+  }
+
+  private final EventBus eventBus;
+  private final SessionDirectory sessions;
+
+  public DevicePush(EventBus eventBus, SessionDirectory sessions) {
+    this.eventBus = eventBus;
+    this.sessions = sessions;
+  }
+
+  /** The gateway node of each of {@code devices} that has a live session. */
+  public Future<Map<UUID, String>> online(List<UUID> devices) {
+    return sessions.lookup(devices);
+  }
+
+  public Future<Void> push(List<Part> parts) {
+    Set<UUID> all = new LinkedHashSet<>();
+    parts.forEach(p -> all.addAll(p.devices()));
+    if (all.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return sessions.lookup(List.copyOf(all)).map(nodes -> {
+      send(parts, nodes);
+      return null;
+    });
+  }
+
+  /** Sends with an already known device → node map (no lookup). */
+  public void send(List<Part> parts, Map<UUID, String> nodes) {
+    Map<String, JsonArray> byNode = new HashMap<>();
+    for (Part part : parts) {
+      Map<String, JsonArray> devicesByNode = new HashMap<>();
+      for (UUID d : part.devices()) {
+        String node = nodes.get(d);
+        if (node != null) {
+          devicesByNode.computeIfAbsent(node, n -> new JsonArray()).add(d.toString());
+        }
+      }
+      devicesByNode.forEach((node, ids) -> byNode.computeIfAbsent(node, n -> new JsonArray())
+          .add(new JsonObject().put("frame", part.frame()).put("devices", ids)));
+    }
+    byNode.forEach((node, frames) -> eventBus.send(Addresses.gatewayDeliver(node), new JsonObject().put("frames", frames)));
+  }
+
+  static List<UUID> list(Iterable<UUID> ids) {
+    List<UUID> out = new ArrayList<>();
+    ids.forEach(out::add);
+    return out;
+  }
+}

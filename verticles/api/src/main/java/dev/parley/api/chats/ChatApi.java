@@ -1,0 +1,25 @@
+package dev.parley.api.chats;
+
+import dev.parley.shared.chats.ChatStateService;
+import dev.parley.shared.chats.ChatStore;
+import dev.parley.shared.chats.DevicePush;
+import dev.parley.shared.config.ParleyConfig;
+import dev.parley.shared.membership.Memberships;
+import dev.parley.shared.session.SessionDirectory;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+
+/** The chat feature's services for the api role (issue 7), built once per verticle. */
+public record ChatApi(ChatListService list, ChatStateService state) {
+
+  public static ChatApi create(Vertx vertx, ParleyConfig config, Pool pg, Redis redis) {
+    ChatStore store = new ChatStore(redis);
+    // Uncached (TTL 0): a REST call checks membership in PostgreSQL itself, so a removed member is refused at once
+    // without this node having to hear the membership event.
+    Memberships members = new Memberships(pg, 0, System::currentTimeMillis);
+    DevicePush push = new DevicePush(vertx.eventBus(), new SessionDirectory(redis));
+    return new ChatApi(new ChatListService(pg, store, config.chats().indexSyncSeconds(), config.chats().maxPageSize()),
+        new ChatStateService(store, members, push, config.chats().receiptsMaxGroupSize()));
+  }
+}
