@@ -73,15 +73,27 @@ public final class LoginBenchmark {
     // Warm-up: JIT, connection pools, prepared statements.
     await(drive(vertx, http, accounts, concurrency, 5, new ArrayList<>()));
     List<Long> latenciesNanos = new ArrayList<>();
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     int errors = await(drive(vertx, http, accounts, concurrency, seconds, latenciesNanos));
     double elapsed = (System.nanoTime() - start) / 1e9;
+    double cpuMsPerLogin = (processCpuNanos() - cpuStart) / 1e6 / Math.max(1, latenciesNanos.size());
     report(config, seconds, concurrency, users, latenciesNanos, errors, elapsed);
+    // CPU per login does not depend on what else the machine runs, unlike throughput and latency: it gives the
+    // capacity of an otherwise idle machine (client, server and drivers all in this process).
+    System.out.printf("CPU per login (whole process): %.1f ms, so ~%.0f logins/s if all %d cores were ours%n",
+        cpuMsPerLogin, Runtime.getRuntime().availableProcessors() * 1000 / cpuMsPerLogin,
+        Runtime.getRuntime().availableProcessors());
     System.out.printf("one Argon2id hash alone: %.1f ms (so %d hashing threads cap logins at ~%.0f/s)%n", hashMs,
         config.auth().passwordHashing().threads(),
         Math.min(config.auth().passwordHashing().threads(), Runtime.getRuntime().availableProcessors()) * 1000 / hashMs);
     http.close();
     await(clients.close());
+  }
+
+  private static long processCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }
 
   /** Mean time of one hash at the configured cost, 10 in a row on one worker thread (the cost floor of a login). */

@@ -34,7 +34,9 @@ public final class AccountService {
   /** Creates an account; {@code username_taken} if the name exists in any letter case. */
   public Future<JsonObject> signup(String username, String password, String displayName) {
     UUID id = UUID.randomUUID();
-    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    // Microseconds: what PostgreSQL stores, so the signup answer equals every later read of the profile.
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)
+        .truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     return hasher.hash(password)
         .compose(hash -> pg.preparedQuery("INSERT INTO users (id, username, display_name, password_hash, created_at, "
                 + "updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
