@@ -112,6 +112,23 @@ class TokensIT {
   }
 
   @Test
+  @DisplayName("10 parallel logins as new devices never exceed the device limit (the user row is locked)")
+  void parallelLoginsRespectDeviceLimit() {
+    Session alice = api.newUser();
+    java.util.List<io.vertx.core.Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>>> calls =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      calls.add(api.request(io.vertx.core.http.HttpMethod.POST, "/v1/auth/login").sendJsonObject(new JsonObject()
+          .put("username", alice.username()).put("password", alice.password()).put("deviceName", "d" + i)));
+    }
+    await(io.vertx.core.Future.all(calls));
+    assertThat(calls.stream().filter(f -> f.result().statusCode() == 200)).hasSize(2);
+    assertThat(calls.stream().filter(f -> f.result().statusCode() == 409)).hasSize(8);
+    assertThat(expect(api.get("/v1/devices", alice.accessToken()), 200).bodyAsJsonObject().getJsonArray("devices"))
+        .hasSize(3);
+  }
+
+  @Test
   @DisplayName("expired, tampered, wrong-algorithm, alg:none, unknown-kid and garbage access tokens are refused")
   void badAccessTokens() {
     Session alice = api.newUser();
