@@ -56,16 +56,18 @@ public final class DeviceService {
   }
 
   /**
-   * Removes a device: marks it revoked and ends its refresh tokens in one transaction, then registers it in
-   * {@link RevokedDevices}, which makes every api node refuse its access tokens and every gateway drop its socket.
+   * Removes a device: marks it revoked, ends its refresh tokens and registers it in {@link RevokedDevices} (every
+   * api node then refuses its access tokens, every gateway drops its socket). The Redis step runs inside the
+   * transaction, before the commit: if it fails, nothing is committed and a retry of the DELETE does it all again,
+   * instead of leaving a device that is removed in PostgreSQL but whose access tokens still work.
    */
   public Future<Void> remove(UUID userId, UUID deviceId) {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     return pg.withTransaction(conn -> conn.preparedQuery("UPDATE devices SET revoked_at = $3 WHERE id = $1 "
                 + "AND user_id = $2 AND revoked_at IS NULL").execute(Tuple.of(deviceId, userId, now))
             .compose(rows -> rows.rowCount() == 0 ? Future.failedFuture(notFound(deviceId))
-                : TokenService.revokeAllOfDevice(conn, deviceId, now)))
-        .compose(v -> revokedDevices.revoke(userId, deviceId));
+                : TokenService.revokeAllOfDevice(conn, deviceId, now))
+            .compose(v -> revokedDevices.revoke(userId, deviceId)));
   }
 
   private static JsonObject json(Row row, UUID currentDevice) {

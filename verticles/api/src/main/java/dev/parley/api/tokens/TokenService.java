@@ -75,9 +75,8 @@ public final class TokenService {
         .compose(outcome -> {
           if (outcome.reused()) {
             LOG.warn("refresh token reuse: device {} of user {} revoked", outcome.deviceId(), outcome.userId());
-            return revokedDevices.revoke(outcome.userId(), outcome.deviceId())
-                .compose(v -> Future.failedFuture(ApiException.of(ErrorCode.REFRESH_TOKEN_REUSED,
-                    "this refresh token was already used; the device has been signed out everywhere")));
+            return Future.failedFuture(ApiException.of(ErrorCode.REFRESH_TOKEN_REUSED,
+                "this refresh token was already used; the device has been signed out everywhere"));
           }
           if (outcome.userId() == null) {
             return Future.failedFuture(ApiException.of(ErrorCode.INVALID_REFRESH_TOKEN,
@@ -107,9 +106,12 @@ public final class TokenService {
       return Future.succeededFuture(Outcome.INVALID);
     }
     if (row.getOffsetDateTime("used_at") != null) {
+      // Redis before the commit: if it fails, the transaction rolls back and the next presentation of the reused
+      // token detects the reuse again, rather than the device's access tokens surviving a half-done revocation.
       return revokeAllOfDevice(conn, deviceId, now)
           .compose(v -> conn.preparedQuery("UPDATE devices SET revoked_at = $2 WHERE id = $1")
               .execute(Tuple.of(deviceId, now)))
+          .compose(v -> revokedDevices.revoke(userId, deviceId))
           .map(v -> new Outcome(userId, deviceId, true));
     }
     return conn.preparedQuery("UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1")
