@@ -32,6 +32,15 @@ public final class FanOut {
   private final SessionDirectory sessions;
   private final KafkaProducer<String, String> notifications;
   private final String notificationsTopic;
+  private dev.parley.shared.chats.ChatStore chats;
+
+  /** Also skips notification jobs for members who muted the channel (issue 7). */
+  public FanOut(EventBus eventBus, Memberships memberships, SessionDirectory sessions,
+                KafkaProducer<String, String> notifications, String notificationsTopic,
+                dev.parley.shared.chats.ChatStore chats) {
+    this(eventBus, memberships, sessions, notifications, notificationsTopic);
+    this.chats = chats;
+  }
 
   public FanOut(EventBus eventBus, Memberships memberships, SessionDirectory sessions,
                 KafkaProducer<String, String> notifications, String notificationsTopic) {
@@ -71,6 +80,7 @@ public final class FanOut {
   private Future<Void> send(Envelope env, List<UUID> devices, Map<UUID, String> nodes, Map<UUID, UUID> userOf) {
     Map<String, List<UUID>> msgByNode = new HashMap<>();
     List<Future<?>> jobs = new ArrayList<>();
+    Future<Set<UUID>> muted = null;
     for (UUID device : devices) {
       String node = nodes.get(device);
       if (node != null) {
@@ -78,7 +88,13 @@ public final class FanOut {
           msgByNode.computeIfAbsent(node, n -> new ArrayList<>()).add(device);
         }
       } else if (!device.equals(env.senderDevice())) {
-        jobs.add(notify(env, userOf.get(device), device));
+        if (muted == null) {
+          // One HMGET for all members, only when some device is offline: muted members get no push at all.
+          muted = chats == null ? Future.succeededFuture(Set.of())
+              : chats.mutedAmong(env.channelId(), Set.copyOf(userOf.values())).recover(err -> Future.succeededFuture(Set.of()));
+        }
+        UUID user = userOf.get(device);
+        jobs.add(muted.compose(m -> m.contains(user) ? Future.succeededFuture() : notify(env, user, device)));
       }
     }
     String senderNode = nodes.get(env.senderDevice());

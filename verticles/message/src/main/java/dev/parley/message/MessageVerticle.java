@@ -42,7 +42,7 @@ public final class MessageVerticle extends VerticleBase {
     Sequencer sequencer = new Sequencer(store, new MsgIdGenerator(worker, Clock.systemUTC()), Clock.systemUTC());
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-message-" + nodeId));
     FanOut fanOut = new FanOut(vertx.eventBus(), memberships, new SessionDirectory(clients.redis()), producer,
-        config.kafka().notificationsTopic());
+        config.kafka().notificationsTopic(), new dev.parley.shared.chats.ChatStore(clients.redis()));
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaClientConfig.consumer(config.kafka(),
         mc.consumerGroup(), "parley-message-" + nodeId, mc.maxPollRecords()));
     dev.parley.shared.chats.ChatIndexer chats = new dev.parley.shared.chats.ChatIndexer(

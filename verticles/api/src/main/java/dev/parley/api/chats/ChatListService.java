@@ -118,7 +118,8 @@ public final class ChatListService {
     if (channelIds.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return pg.preparedQuery(CHANNELS).execute(Tuple.of(user, channelIds.toArray(UUID[]::new))).compose(rows -> {
+    return pg.preparedQuery(CHANNELS).execute(Tuple.tuple().addUUID(user).addArrayOfUUID(channelIds.toArray(UUID[]::new)))
+        .compose(rows -> {
       Map<UUID, Meta> metas = new LinkedHashMap<>();
       Map<UUID, List<UUID>> stateUsers = new LinkedHashMap<>();
       Set<UUID> people = new HashSet<>();
