@@ -13,10 +13,7 @@ import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,21 +32,10 @@ public final class ParleyClient {
   private static final Logger LOG = LoggerFactory.getLogger(ParleyClient.class);
   private static final long RESEND_AFTER_MS = 5_000;
   private static final long PING_MS = 15_000;
+  private static final int CLOSE_REVOKED = 4003;
 
   /** Where to connect and as whom. */
   public record Options(List<String> gatewayUrls, String restBaseUrl, UUID userId, UUID deviceId, String accessToken) {
-  }
-
-  private static final class Pending {
-    final JsonObject frame;
-    final byte[] payload;
-    final Promise<Ack> promise = Promise.promise();
-    long sentAt;
-
-    Pending(JsonObject frame, byte[] payload) {
-      this.frame = frame;
-      this.payload = payload;
-    }
   }
 
   private final Vertx vertx;
@@ -57,7 +43,7 @@ public final class ParleyClient {
   private final Options options;
   private final WebSocketClient wsClient;
   private final RestApi rest;
-  private final Map<String, Pending> pending = new LinkedHashMap<>();
+  private final Outbox outbox;
   private final Map<UUID, ChannelLog> channels = new HashMap<>();
   private final Map<UUID, Boolean> fetching = new HashMap<>();
   private final List<JsonObject> errors = new CopyOnWriteArrayList<>();
@@ -67,6 +53,7 @@ public final class ParleyClient {
   private WebSocket ws;
   private boolean ready;
   private boolean closing;
+  private volatile int lastCloseCode = -1;
   private int urlIndex;
   private int connects;
   private String gatewayNode;
@@ -79,6 +66,7 @@ public final class ParleyClient {
     this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(4 * 1024 * 1024)
         .setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(3_000));
     this.rest = new RestApi(WebClient.create(vertx), options.restBaseUrl());
+    this.outbox = new Outbox(vertx, RESEND_AFTER_MS, this::write);
   }
 
   public static ParleyClient create(Vertx vertx, Options options) {
@@ -116,19 +104,7 @@ public final class ParleyClient {
   }
 
   public Future<Ack> send(UUID channelId, String clientMsgId, String kind, byte[] payload) {
-    return onCtx(() -> {
-      Pending existing = pending.get(clientMsgId);
-      if (existing != null) {
-        transmit(existing);
-        return existing.promise.future();
-      }
-      JsonObject frame = new JsonObject().put("type", "send").put("channelId", channelId.toString())
-          .put("clientMsgId", clientMsgId).put("kind", kind).put("payload", Base64.getEncoder().encodeToString(payload));
-      Pending p = new Pending(frame, payload);
-      pending.put(clientMsgId, p);
-      transmit(p);
-      return p.promise.future();
-    });
+    return onCtx(() -> outbox.send(channelId, clientMsgId, kind, payload));
   }
 
   /** Writes any text frame as is (tests of the server's refusals). */
@@ -163,7 +139,7 @@ public final class ParleyClient {
   }
 
   public Future<Integer> pendingCount() {
-    return onCtx(() -> Future.succeededFuture(pending.size()));
+    return onCtx(() -> Future.succeededFuture(outbox.size()));
   }
 
   public Future<Void> close() {
@@ -208,10 +184,20 @@ public final class ParleyClient {
     if (ws == socket) {
       ws = null;
       ready = false;
+      lastCloseCode = socket.closeStatusCode() == null ? -1 : socket.closeStatusCode();
+      if (lastCloseCode == CLOSE_REVOKED) {
+        // The device was removed: its token is refused from now on, reconnecting cannot help.
+        closing = true;
+      }
       if (!closing) {
         redial();
       }
     }
+  }
+
+  /** The close code of the last socket that closed (-1: none, or closed without a code). */
+  public int lastCloseCode() {
+    return lastCloseCode;
   }
 
   private void onFrame(String text) {
@@ -230,7 +216,7 @@ public final class ParleyClient {
     ready = true;
     connects++;
     gatewayNode = f.getString("nodeId");
-    pending.values().forEach(this::transmit);
+    outbox.transmitAll();
     List.copyOf(channels.values()).forEach(log -> fetchGap(log, 0));
     long timer = vertx.setPeriodic(PING_MS, t -> {
       if (ws != null) {
@@ -244,46 +230,29 @@ public final class ParleyClient {
         vertx.cancelTimer(t);
         return;
       }
-      long now = System.currentTimeMillis();
-      pending.values().stream().filter(p -> now - p.sentAt > RESEND_AFTER_MS).forEach(this::transmit);
+      outbox.resendStale(System.currentTimeMillis());
     });
     firstReady.tryComplete();
   }
 
-  private void transmit(Pending p) {
-    if (ws != null && ready) {
-      p.sentAt = System.currentTimeMillis();
-      ws.writeTextMessage(p.frame.encode());
+  private boolean write(String frame) {
+    if (ws == null || !ready) {
+      return false;
     }
+    ws.writeTextMessage(frame);
+    return true;
   }
 
   private void onAck(JsonObject f) {
-    UUID channelId = UUID.fromString(f.getString("channelId"));
-    String clientMsgId = f.getString("clientMsgId");
-    Pending p = pending.remove(clientMsgId);
-    long seq = f.getLong("seq");
-    long msgId = Long.parseLong(f.getString("msgId"));
-    if (p != null) {
-      offer(new Message(channelId, seq, msgId, Base64.getDecoder().decode(f.getString("hash")), options.userId(),
-          options.deviceId(), clientMsgId, p.frame.getString("kind"), p.payload, f.getLong("ts"), true));
-      p.promise.tryComplete(new Ack(channelId, clientMsgId, seq, msgId, f.getLong("ts")));
+    Message own = outbox.onAck(f, options.userId(), options.deviceId());
+    if (own != null) {
+      offer(own);
     }
   }
 
   private void onError(JsonObject f) {
     errors.add(f);
-    String clientMsgId = f.getString("clientMsgId");
-    Pending p = clientMsgId == null ? null : pending.get(clientMsgId);
-    if (p == null) {
-      return;
-    }
-    String code = f.getString("code");
-    if ("rate_limited".equals(code) || "unavailable".equals(code)) {
-      vertx.setTimer(Math.max(50, f.getLong("retryAfterMs", 500L)), t -> transmit(p));
-    } else {
-      pending.remove(clientMsgId);
-      p.promise.tryFail(new IllegalStateException(code + ": " + f.getString("message")));
-    }
+    outbox.onError(f);
   }
 
   private ChannelLog log(UUID channelId) {
@@ -345,9 +314,5 @@ public final class ParleyClient {
       channels.forEach((k, v) -> out.put(k, v.lastSeq()));
       return Future.succeededFuture(out);
     });
-  }
-
-  List<UUID> knownChannels() {
-    return new ArrayList<>(channels.keySet());
   }
 }

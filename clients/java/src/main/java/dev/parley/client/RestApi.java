@@ -27,6 +27,21 @@ public final class RestApi {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
   }
 
+  /** {@code POST /v1/auth/signup}: creates the account; answers its user id. */
+  public Future<UUID> signup(String username, String password, String displayName) {
+    JsonObject body = new JsonObject().put("username", username).put("password", password)
+        .put("displayName", displayName);
+    return web.postAbs(baseUrl + "/v1/auth/signup").sendJsonObject(body).compose(r -> ok(r, "signup"))
+        .map(r -> UUID.fromString(r.bodyAsJsonObject().getString("userId")));
+  }
+
+  /** {@code POST /v1/channels/dm}: the one-on-one channel with {@code peer} (created on first use). */
+  public Future<UUID> directChannel(String accessToken, UUID peer) {
+    return web.postAbs(baseUrl + "/v1/channels/dm").bearerTokenAuthentication(accessToken)
+        .sendJsonObject(new JsonObject().put("userId", peer.toString())).compose(r -> ok(r, "dm"))
+        .map(r -> UUID.fromString(r.bodyAsJsonObject().getString("channelId")));
+  }
+
   /** {@code POST /v1/auth/login}; {@code deviceId} null registers a new device. */
   public Future<Credentials> login(String username, String password, String deviceName, UUID deviceId) {
     JsonObject body = new JsonObject().put("username", username).put("password", password).put("deviceName", deviceName);

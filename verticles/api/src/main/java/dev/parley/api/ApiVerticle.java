@@ -1,6 +1,9 @@
 package dev.parley.api;
 
+import dev.parley.message.HistoryRoutes;
+import dev.parley.message.HistoryServer;
 import dev.parley.shared.auth.JwtKeys;
+import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.metrics.Metrics;
@@ -9,6 +12,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +48,19 @@ public final class ApiVerticle extends VerticleBase {
         config.auth().passwordHashing().threads());
     Future<JwtKeys> keys = JwtKeys.load(vertx, config.auth().keysDir(), config.auth().signingKeyId(), true);
     Future<Buffer> document = vertx.fileSystem().readFile(ApiRouter.OPENAPI_RESOURCE);
-    return Future.all(keys, document)
+    // Message history (issue 4, docs/protocol.md "History"): needs Cassandra, which the api role's node connects.
+    Future<HistoryRoutes> history = clients.enabled().contains(Dependency.CASSANDRA)
+        ? HistoryServer.routes(vertx, config, clients) : Future.succeededFuture(null);
+    return Future.all(keys, document, history)
         .compose(v -> {
           ApiComponents components = ApiComponents.create(vertx, config, clients.pg(), clients.redis(), keys.result(),
               hashingPool, Metrics.registry(), clock);
+          Router router = ApiRouter.create(vertx, components, document.result());
+          if (history.result() != null) {
+            history.result().mount(router);
+          }
           return vertx.createHttpServer()
-              .requestHandler(ApiRouter.create(vertx, components, document.result()))
+              .requestHandler(router)
               .listen(config.api().port(), config.api().host());
         })
         .onSuccess(s -> {

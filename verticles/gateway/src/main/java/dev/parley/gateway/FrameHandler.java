@@ -4,6 +4,7 @@ import dev.parley.shared.ErrorCode;
 import dev.parley.shared.membership.Memberships;
 import dev.parley.shared.message.SendRecord;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -97,20 +98,29 @@ final class FrameHandler {
       s.write(e.toFrame());
       return;
     }
-    memberships.isMember(send.channelId(), s.userId)
-        .compose(member -> member ? produce(s, send)
-            : Future.failedFuture(new FrameException(ErrorCode.NOT_A_MEMBER, "you are not a member of this channel",
-                send.clientMsgId())))
-        .onFailure(err -> {
-          if (err instanceof FrameException fe) {
-            s.write(fe.toFrame());
-          } else {
-            LOG.warn("device {}: send {} to channel {} not accepted: {}", s.deviceId, send.clientMsgId(),
-                send.channelId(), err.toString());
-            s.write(FrameException.errorFrame(ErrorCode.UNAVAILABLE, "send not accepted, retry with the same clientMsgId",
-                send.clientMsgId()));
+    // One device's sends reach the log in the order it sent them: each waits for the previous one's membership
+    // check and hand-over to the producer (not for Kafka's ack), so an uncached check cannot overtake a cached one.
+    Promise<Void> produced = Promise.promise();
+    s.sendOrder = s.sendOrder.compose(v -> memberships.isMember(send.channelId(), s.userId))
+        .map(member -> {
+          if (!member) {
+            throw new FrameException(ErrorCode.NOT_A_MEMBER, "you are not a member of this channel", send.clientMsgId());
           }
-        });
+          produce(s, send).onComplete(produced);
+          return (Void) null;
+        })
+        .onFailure(produced::tryFail)
+        .recover(err -> Future.succeededFuture());
+    produced.future().onFailure(err -> {
+      if (err instanceof FrameException fe) {
+        s.write(fe.toFrame());
+      } else {
+        LOG.warn("device {}: send {} to channel {} not accepted: {}", s.deviceId, send.clientMsgId(),
+            send.channelId(), err.toString());
+        s.write(FrameException.errorFrame(ErrorCode.UNAVAILABLE, "send not accepted, retry with the same clientMsgId",
+            send.clientMsgId()));
+      }
+    });
   }
 
   private Future<Void> produce(Session s, SendFrames.Send send) {

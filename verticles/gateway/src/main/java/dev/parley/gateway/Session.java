@@ -1,5 +1,6 @@
 package dev.parley.gateway;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
@@ -17,6 +18,8 @@ final class Session {
   final UUID deviceId;
   final String sessionId;
   final TokenBucket sends;
+  /** Completes when this device's previous send was handed to the producer (see FrameHandler). */
+  Future<Void> sendOrder = Future.succeededFuture();
   private final ServerWebSocket ws;
   private boolean closed;
 

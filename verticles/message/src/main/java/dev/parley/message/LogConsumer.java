@@ -30,6 +30,7 @@ public final class LogConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(LogConsumer.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final long RETRY_DELAY_MS = 1_000;
+  private static final long SLOW_BATCH_MS = 500;
 
   private final Vertx vertx;
   private final KafkaConsumer<String, String> consumer;
@@ -100,6 +101,7 @@ public final class LogConsumer {
       first.merge(tp, r.offset(), Math::min);
       commit.merge(tp, new OffsetAndMetadata(r.offset() + 1, ""), (a, b) -> a.getOffset() >= b.getOffset() ? a : b);
     }
+    long started = System.nanoTime();
     List<Future<Void>> chains = new ArrayList<>();
     for (List<KafkaConsumerRecord<String, String>> channel : byChannel.values()) {
       Future<Void> chain = Future.succeededFuture();
@@ -109,6 +111,7 @@ public final class LogConsumer {
       chains.add(chain);
     }
     return Future.all(chains)
+        .onSuccess(v -> logSlowBatch(records.size(), byChannel.size(), started))
         .compose(v -> consumer.commit(commit).<Void>mapEmpty()
             // Losing the partition between the write and the commit is harmless: the next owner replays and dedups.
             .recover(err -> {
@@ -116,6 +119,13 @@ public final class LogConsumer {
               return Future.succeededFuture();
             }))
         .recover(err -> rewind(first).compose(v -> Future.failedFuture(err)));
+  }
+
+  private static void logSlowBatch(int records, int channels, long startedNs) {
+    long ms = (System.nanoTime() - startedNs) / 1_000_000;
+    if (ms > SLOW_BATCH_MS) {
+      LOG.info("batch of {} records in {} channels took {} ms", records, channels, ms);
+    }
   }
 
   private Future<Void> rewind(Map<TopicPartition, Long> first) {

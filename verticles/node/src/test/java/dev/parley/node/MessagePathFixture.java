@@ -101,6 +101,30 @@ final class MessagePathFixture implements AutoCloseable {
     return n;
   }
 
+  final int apiPort = freePortUnchecked();
+
+  /** An api-role node on {@link #apiPort} (accounts, tokens, channels and the history route). */
+  NodeProcess startApi(String id) throws Exception {
+    NodeProcess n = NodeProcess.start(id, cluster, hzPort, List.of("api"), nodeConf(NodeProcess.freePort(),
+        new JsonObject().put("api", new JsonObject().put("port", apiPort).put("rateLimit", new JsonObject()
+            // Signup/login limits count per address in the shared Redis: tests all come from 127.0.0.1.
+            .put("loginPerAccount", 100_000).put("loginPerAddress", 100_000).put("signupPerAddress", 100_000)))));
+    nodes.put(id, n);
+    return n;
+  }
+
+  String apiUrl() {
+    return "http://127.0.0.1:" + apiPort;
+  }
+
+  private static int freePortUnchecked() {
+    try {
+      return NodeProcess.freePort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   NodeProcess startMessage(String id) throws Exception {
     NodeProcess n = NodeProcess.start(id, cluster, hzPort, List.of("message"), nodeConf(NodeProcess.freePort(),
         new JsonObject()));

@@ -2,11 +2,13 @@ package dev.parley.node;
 
 import dev.parley.client.Ack;
 import dev.parley.client.Message;
+import dev.parley.client.RestApi;
 import dev.parley.node.MessagePathFixture.Conn;
 import dev.parley.node.MessagePathFixture.Device;
 import io.vertx.core.Future;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -39,7 +41,8 @@ class MessagePathIT {
     NodeProcess gw1 = fx.startGateway("mp-gw1", limits);
     NodeProcess gw2 = fx.startGateway("mp-gw2", limits);
     NodeProcess msg = fx.startMessage("mp-msg");
-    fx.awaitReady(gw1, gw2, msg);
+    NodeProcess api = fx.startApi("mp-api");
+    fx.awaitReady(gw1, gw2, msg, api);
   }
 
   @AfterAll
@@ -237,6 +240,57 @@ class MessagePathIT {
     }
   }
 
+  @Test
+  @DisplayName("through the api role: sign up, log in, open a DM, send over the gateway, read it back as history")
+  void realAccountsAndHistoryThroughTheApi() {
+    RestApi api = new RestApi(WebClient.create(fx.vertx), fx.apiUrl());
+    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String password = "correct horse battery " + suffix;
+    await(api.signup("ann" + suffix, password, "Ann"));
+    await(api.signup("bob" + suffix, password, "Bob"));
+    RestApi.Credentials ann = await(api.login("ann" + suffix, password, "laptop", null));
+    RestApi.Credentials bob = await(api.login("bob" + suffix, password, "phone", null));
+    UUID channel = await(api.directChannel(ann.accessToken(), bob.userId()));
+    Device annDevice = new Device(ann.userId(), ann.deviceId(), ann.accessToken());
+    Device bobDevice = new Device(bob.userId(), bob.deviceId(), bob.accessToken());
+    Conn ca = fx.connect(annDevice, "mp-gw1");
+    Conn cb = fx.connect(bobDevice, "mp-gw2");
+
+    Ack ack = await(ca.client().send(channel, "application", bytes("via the api")));
+    eventually(WAIT, () -> cb.received().size() == 1, () -> "Bob got " + cb.received());
+
+    List<Message> history = await(api.history(bob.accessToken(), channel, 0, 0));
+    assertThat(history).extracting(Message::msgId).containsExactly(ack.msgId());
+    Device outsider = fx.user();
+    Integer refused = await(WebClient.create(fx.vertx).getAbs(fx.apiUrl() + "/v1/channels/" + channel + "/messages")
+        .bearerTokenAuthentication(outsider.token()).send().map(r -> r.statusCode()));
+    assertThat(refused).isEqualTo(403);
+    Integer anonymous = await(WebClient.create(fx.vertx).getAbs(fx.apiUrl() + "/v1/channels/" + channel + "/messages")
+        .send().map(r -> r.statusCode()));
+    assertThat(anonymous).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("a device removed through the api is cut off at once (close 4003) and its token refused after")
+  void revokedDeviceIsCutOff() {
+    RestApi api = new RestApi(WebClient.create(fx.vertx), fx.apiUrl());
+    String name = "rev" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String password = "correct horse battery staple 42";
+    await(api.signup(name, password, "Rev"));
+    RestApi.Credentials laptop = await(api.login(name, password, "laptop", null));
+    RestApi.Credentials phone = await(api.login(name, password, "phone", null));
+    Conn cp = fx.connect(new Device(phone.userId(), phone.deviceId(), phone.accessToken()), "mp-gw2", "mp-gw1");
+
+    Integer status = await(WebClient.create(fx.vertx).deleteAbs(fx.apiUrl() + "/v1/devices/" + phone.deviceId())
+        .bearerTokenAuthentication(laptop.accessToken()).send().map(r -> r.statusCode()));
+    assertThat(status).isEqualTo(204);
+    eventually(WAIT, () -> cp.client().lastCloseCode() == 4003, () -> "close code " + cp.client().lastCloseCode());
+    Throwable again = await(fx.vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
+            .setAbsoluteURI(fx.wsUrl("mp-gw1")).addHeader("Authorization", "Bearer " + phone.accessToken()))
+        .map(ws -> (Throwable) null).recover(Future::succeededFuture));
+    assertThat(again).isNotNull().hasMessageContaining("401");
+  }
+
   private static List<JsonObject> acks(Conn c) {
     return c.frames().stream().filter(f -> "ack".equals(f.getString("type"))).toList();
   }
@@ -246,7 +300,7 @@ class MessagePathIT {
   }
 
   private static Future<List<Message>> historyOf(Conn c, UUID channel) {
-    var rest = new dev.parley.client.RestApi(io.vertx.ext.web.client.WebClient.create(fx.vertx), fx.restUrl());
+    var rest = new RestApi(WebClient.create(fx.vertx), fx.restUrl());
     return rest.history(c.device().token(), channel, 0, 0);
   }
 }
