@@ -36,4 +36,14 @@ public final class Addresses {
    * Every other gateway closes its older session of that device (one session per device).
    */
   public static final String SESSION_OPENED = "parley.gateway.session-opened";
+
+  /**
+   * Request/reply, local to a gateway node: drain it (stop new assignments, tell its clients to reconnect
+   * elsewhere, close their sockets). Reply {@code {"nodeId":…,"closedSessions":n}}. Suffix: the gateway's node id.
+   */
+  public static final String GATEWAY_DRAIN_PREFIX = "parley.gateway.drain.";
+
+  public static String gatewayDrain(String nodeId) {
+    return GATEWAY_DRAIN_PREFIX + nodeId;
+  }
 }

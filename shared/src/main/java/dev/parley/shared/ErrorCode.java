@@ -49,7 +49,13 @@ public enum ErrorCode {
   // WebSocket frame protocol (issue 4, docs/protocol.md).
   MALFORMED_FRAME("malformed_frame", 400),
   UNKNOWN_TYPE("unknown_type", 400),
-  UNAVAILABLE("unavailable", 503);
+  UNAVAILABLE("unavailable", 503),
+  /** No gateway can take a client now (none registered, all draining or full). */
+  NO_GATEWAY("no_gateway", 503),
+  /** The discovery role did not answer in time. */
+  DISCOVERY_UNAVAILABLE("discovery_unavailable", 503),
+  /** The presence role did not answer in time. */
+  PRESENCE_UNAVAILABLE("presence_unavailable", 503);
 
   private final String code;
   private final int httpStatus;

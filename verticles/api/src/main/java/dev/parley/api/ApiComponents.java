@@ -32,14 +32,15 @@ import java.time.Duration;
 public record ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices,
                             ChannelService channels, MembershipService memberships, BlockService blocks,
                             RateLimiter rateLimiter, BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes,
-                            int maxChannelMembers, dev.parley.api.chats.ChatApi chats) {
+                            int maxChannelMembers, dev.parley.api.chats.ChatApi chats,
+                            dev.parley.api.realtime.RealtimeApi realtime) {
 
   /** Without the chat feature (route registration in tests). */
   public ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices, ChannelService channels,
                        MembershipService memberships, BlockService blocks, RateLimiter rateLimiter,
                        BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes, int maxChannelMembers) {
     this(accounts, tokens, devices, channels, memberships, blocks, rateLimiter, bearerAuth, metrics, maxBodyBytes,
-        maxChannelMembers, null);
+        maxChannelMembers, null, null);
   }
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
@@ -65,6 +66,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
         new BlockService(pg, clock),
         new RateLimiter(redis, api.rateLimit()),
         new BearerAuth(accessTokens, revoked), metrics,
-        api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis));
+        api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis),
+        dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg));
   }
 }

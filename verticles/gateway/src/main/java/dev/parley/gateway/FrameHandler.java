@@ -29,11 +29,14 @@ final class FrameHandler {
   private final int maxPayloadBytes;
   private final LongSupplier nowMs;
   private ChatFrameHandler chatFrames;
+  private PresenceFrameHandler presenceFrames;
 
   FrameHandler(Memberships memberships, KafkaProducer<String, String> producer, String topic, String nodeId,
-               int maxPayloadBytes, LongSupplier nowMs, ChatFrameHandler chatFrames) {
+               int maxPayloadBytes, LongSupplier nowMs, ChatFrameHandler chatFrames,
+               PresenceFrameHandler presenceFrames) {
     this(memberships, producer, topic, nodeId, maxPayloadBytes, nowMs);
     this.chatFrames = chatFrames;
+    this.presenceFrames = presenceFrames;
   }
 
   FrameHandler(Memberships memberships, KafkaProducer<String, String> producer, String topic, String nodeId,
@@ -71,6 +74,13 @@ final class FrameHandler {
       case "read", "delivered", "typing" -> {
         if (chatFrames != null) {
           chatFrames.onFrame(s, t, frame);
+        } else {
+          s.write(FrameException.errorFrame(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'", null));
+        }
+      }
+      case "presence.subscribe", "presence.unsubscribe" -> {
+        if (presenceFrames != null) {
+          presenceFrames.onFrame(s, t, frame);
         } else {
           s.write(FrameException.errorFrame(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'", null));
         }

@@ -34,6 +34,7 @@ public final class GatewayVerticle extends VerticleBase {
   private SessionTable sessions;
   private FrameHandler frames;
   private WsAuthenticator authenticator;
+  private GatewayLifecycle lifecycle;
 
   public GatewayVerticle(ParleyConfig config, DependencyClients clients) {
     this.config = config;
@@ -48,11 +49,13 @@ public final class GatewayVerticle extends VerticleBase {
         System::currentTimeMillis);
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-gateway-" + nodeId));
     sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds());
+    lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions);
     frames = new FrameHandler(memberships, producer, config.kafka().messagesTopic(), nodeId, gc.maxPayloadBytes(),
         System::currentTimeMillis, new ChatFrameHandler(new dev.parley.shared.chats.ChatStateService(
             new dev.parley.shared.chats.ChatStore(clients.redis()), memberships,
             new dev.parley.shared.chats.DevicePush(vertx.eventBus(), new SessionDirectory(clients.redis())),
-            config.chats().receiptsMaxGroupSize()), config.chats(), System::currentTimeMillis));
+            config.chats().receiptsMaxGroupSize()), config.chats(), System::currentTimeMillis),
+        new PresenceFrameHandler(vertx.eventBus()));
     HttpServerOptions options = new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
         .setMaxWebSocketFrameSize(gc.maxFrameBytes()).setMaxWebSocketMessageSize(gc.maxFrameBytes())
         .setIdleTimeout(gc.idleTimeoutSeconds());
@@ -63,6 +66,7 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(a -> memberships.listen(vertx))
         .compose(v -> sessions.start())
         .compose(v -> server(options).listen())
+        .compose(server -> lifecycle.start().map(server))
         .onSuccess(server -> LOG.info("gateway {} listening for WebSockets on {}:{}{}", nodeId, gc.host(),
             server.actualPort(), PATH));
   }
@@ -93,13 +97,24 @@ public final class GatewayVerticle extends VerticleBase {
     ws.setWriteQueueMaxSize(gc.outboundQueueBytes());
     Session session = new Session(claims.userId(), claims.deviceId(), ws,
         new TokenBucket(gc.sendRatePerSecond(), gc.sendBurst(), System.currentTimeMillis()));
-    ws.textMessageHandler(text -> frames.onText(session, text));
+    // Any frame proves the device is alive; the reporter keeps one event per device per flush.
+    ws.textMessageHandler(text -> {
+      lifecycle.presence().beat(claims.userId(), claims.deviceId());
+      frames.onText(session, text);
+    });
     ws.binaryMessageHandler(bytes -> frames.onBinary(session));
     ws.exceptionHandler(err -> LOG.debug("device {}: socket error: {}", claims.deviceId(), err.toString()));
-    ws.closeHandler(v -> sessions.closed(session));
+    ws.closeHandler(v -> {
+      sessions.closed(session);
+      lifecycle.presence().closed(claims.userId(), claims.deviceId());
+    });
     sessions.open(session)
         .onFailure(err -> LOG.warn("device {}: session registry write failed: {}", claims.deviceId(), err.toString()))
-        .onComplete(ar -> session.write(frames.ready(session)));
+        .onComplete(ar -> {
+          lifecycle.presence().beat(claims.userId(), claims.deviceId());
+          session.write(frames.ready(session)
+              .put("heartbeatIntervalMs", config.presence().heartbeatIntervalSeconds() * 1_000L));
+        });
   }
 
   @Override
@@ -107,6 +122,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (sessions != null) {
       sessions.closeAll();
     }
-    return producer == null ? Future.succeededFuture() : producer.close();
+    Future<Void> deregistered = lifecycle == null ? Future.succeededFuture() : lifecycle.stop();
+    return deregistered.compose(v -> producer == null ? Future.succeededFuture() : producer.close());
   }
 }

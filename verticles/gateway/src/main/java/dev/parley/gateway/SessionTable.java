@@ -71,6 +71,23 @@ final class SessionTable {
     }
   }
 
+  /** Close code of sessions closed by a drain: the client reconnects through discovery, to another gateway. */
+  static final short CLOSE_DRAINING = 4010;
+
+  /**
+   * Tells every client to reconnect elsewhere and closes its socket (drain); returns how many were closed. The
+   * refresh timer keeps running for sessions that race in before discovery stops assigning this node.
+   */
+  int drainAll() {
+    List<Session> all = List.copyOf(byDevice.values());
+    JsonObject frame = new JsonObject().put("type", "reconnect").put("reason", "draining");
+    all.forEach(s -> {
+      s.write(frame);
+      s.close(CLOSE_DRAINING, "gateway draining: reconnect through discovery");
+    });
+    return all.size();
+  }
+
   /** Closes every session (shutdown); the directory entries are removed as each socket closes. */
   void closeAll() {
     vertx.cancelTimer(refreshTimer);

@@ -31,7 +31,7 @@ import java.util.List;
 /**
  * The node's operations port: liveness ({@code /health}), readiness of every dependency ({@code /ready}),
  * a cross-node diagnostic over the clustered event bus ({@code /cluster/nodes/{id}}), Prometheus metrics
- * ({@code /metrics}), and the gRPC
+ * ({@code /metrics}), the operator's gateway drain ({@code POST /admin/drain}), and the gRPC
  * {@code NodeOps} service on the same port (requests with content-type {@code application/grpc}).
  */
 final class OpsServer {
@@ -55,6 +55,7 @@ final class OpsServer {
     router.get("/ready").handler(this::ready);
     router.get("/cluster/nodes/:nodeId").handler(this::nodeInfo);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.post("/admin/drain").handler(this::drain);
     GrpcServer grpc = GrpcServer.server(vertx).addService(NodeOpsGrpcService.of(new NodeOpsService() {
       @Override
       public Future<GetReadinessResponse> getReadiness(GetReadinessRequest request) {
@@ -112,6 +113,20 @@ final class OpsServer {
                 + NODE_INFO_TIMEOUT_MS + " ms");
           } else {
             Problems.send(rc.response(), ErrorCode.INTERNAL, err.getMessage());
+          }
+        });
+  }
+
+  /** Operator command (scripts/nodes drain): drains this node's gateway role. */
+  private void drain(RoutingContext rc) {
+    vertx.eventBus().<JsonObject>request(Addresses.gatewayDrain(config.node().id()), new JsonObject(),
+            new DeliveryOptions().setSendTimeout(NODE_INFO_TIMEOUT_MS))
+        .onSuccess(reply -> rc.response().putHeader("content-type", "application/json").end(reply.body().encode()))
+        .onFailure(err -> {
+          if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            Problems.send(rc.response(), ErrorCode.NOT_FOUND, "node " + config.node().id() + " has no gateway role to drain");
+          } else {
+            Problems.send(rc.response(), ErrorCode.INTERNAL, "drain failed: " + err.getMessage());
           }
         });
   }

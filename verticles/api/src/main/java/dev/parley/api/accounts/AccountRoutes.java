@@ -1,12 +1,15 @@
 package dev.parley.api.accounts;
 
 import dev.parley.api.http.BearerAuth;
+import dev.parley.api.realtime.RealtimeApi;
 import dev.parley.api.http.JsonBody;
 import dev.parley.api.http.Replies;
 import dev.parley.api.ratelimit.RateLimiter;
 import dev.parley.api.ratelimit.RateLimiter.Bucket;
 import dev.parley.api.tokens.TokenService;
 import dev.parley.shared.auth.AccessClaims;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -23,12 +26,16 @@ public final class AccountRoutes {
   private final TokenService tokens;
   private final RateLimiter limiter;
   private final BearerAuth auth;
+  /** Null where discovery and presence are not wired (route-only tests): logins then carry no gateway. */
+  private final RealtimeApi realtime;
 
-  public AccountRoutes(AccountService accounts, TokenService tokens, RateLimiter limiter, BearerAuth auth) {
+  public AccountRoutes(AccountService accounts, TokenService tokens, RateLimiter limiter, BearerAuth auth,
+                       RealtimeApi realtime) {
     this.accounts = accounts;
     this.tokens = tokens;
     this.limiter = limiter;
     this.auth = auth;
+    this.realtime = realtime;
   }
 
   public void mount(Router router) {
@@ -63,7 +70,17 @@ public final class AccountRoutes {
         .compose(v -> limiter.hit(Bucket.LOGIN_ACCOUNT, account))
         .compose(v -> accounts.authenticate(username, password))
         .compose(userId -> tokens.login(userId, deviceName, deviceId))
-        .compose(pair -> limiter.clear(Bucket.LOGIN_ACCOUNT, account).map(pair)));
+        .compose(pair -> limiter.clear(Bucket.LOGIN_ACCOUNT, account).map(pair))
+        .compose(this::withGateway));
+  }
+
+  /** Adds the gateway the device should connect to (service discovery), when discovery answers. */
+  private Future<JsonObject> withGateway(JsonObject pair) {
+    if (realtime == null) {
+      return Future.succeededFuture(pair);
+    }
+    return realtime.gateways().assignOrNull(UUID.fromString(pair.getString("userId")), UUID.fromString(pair.getString("deviceId")))
+        .map(gateway -> gateway == null ? pair : pair.put("gateway", gateway));
   }
 
   private void refresh(RoutingContext ctx) {
@@ -73,7 +90,11 @@ public final class AccountRoutes {
 
   private void logout(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
-    Replies.noContent(ctx, tokens.logout(caller.userId(), caller.deviceId()));
+    Replies.noContent(ctx, tokens.logout(caller.userId(), caller.deviceId()).onSuccess(v -> {
+      if (realtime != null) {
+        realtime.presence().loggedOut(caller.userId(), caller.deviceId());
+      }
+    }));
   }
 
   private void me(RoutingContext ctx) {

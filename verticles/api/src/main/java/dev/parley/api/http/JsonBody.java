@@ -86,6 +86,18 @@ public final class JsonBody {
     return Ids.parse(field, s);
   }
 
+  /** A required boolean. */
+  public boolean bool(String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      throw missing(field, "true or false");
+    }
+    if (!(value instanceof Boolean b)) {
+      throw wrongType(field, "true or false");
+    }
+    return b;
+  }
+
   /** A required array of UUID strings, at most {@code max} long. */
   public List<UUID> uuidList(String field, int max) {
     Object value = json.getValue(field);
