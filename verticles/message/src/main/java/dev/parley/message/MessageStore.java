@@ -22,6 +22,7 @@ import java.util.UUID;
  * repaired by {@link #loadHead} from the message rows past the hint, so a crash between the writes loses nothing.
  */
 public final class MessageStore {
+  private static final int CONNECT_ATTEMPTS = 5;
   private static final String COLUMNS = "channel_id, bucket, seq, msg_id, sender_user, sender_device, client_msg_id, "
       + "kind, payload, hash, created_at";
 
@@ -53,8 +54,8 @@ public final class MessageStore {
    */
   public Future<Void> prepare() {
     String ks = keyspace;
-    return cassandra.prepare("INSERT INTO " + ks + ".messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            + "IF NOT EXISTS").map(p -> insert = p)
+    return prepareFirst("INSERT INTO " + ks + ".messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "IF NOT EXISTS", CONNECT_ATTEMPTS).map(p -> insert = p)
         .compose(v -> cassandra.prepare("SELECT " + COLUMNS + " FROM " + ks + ".messages WHERE channel_id = ? "
             + "AND bucket = ? AND seq >= ? AND seq <= ?")).map(p -> selectRange = p)
         .compose(v -> cassandra.prepare("SELECT " + COLUMNS + " FROM " + ks + ".messages WHERE channel_id = ? "
@@ -69,6 +70,16 @@ public final class MessageStore {
         .compose(v -> cassandra.prepare("INSERT INTO " + ks + ".message_dedup (channel_id, sender_device, "
             + "client_msg_id, seq) VALUES (?, ?, ?, ?)")).map(p -> insertDedup = p)
         .mapEmpty();
+  }
+
+  /**
+   * The first statement opens the client's session. Another first user of the same client (the readiness probe
+   * polling /ready) can race it; the loser fails with IllegalStateException (vertx SessionHolder.connected) while
+   * the winner's session stays usable, so the loser simply tries again.
+   */
+  private Future<PreparedStatement> prepareFirst(String cql, int attempts) {
+    return cassandra.prepare(cql).recover(err -> err instanceof IllegalStateException && attempts > 1
+        ? prepareFirst(cql, attempts - 1) : Future.failedFuture(err));
   }
 
   public int bucketOf(long seq) {
