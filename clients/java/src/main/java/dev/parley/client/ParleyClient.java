@@ -13,7 +13,6 @@ import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,7 +33,11 @@ public final class ParleyClient {
   private static final long PING_MS = 15_000;
   private static final int CLOSE_REVOKED = 4003;
 
-  /** Where to connect and as whom. */
+  /**
+   * Where to connect and as whom. With an empty {@code gatewayUrls} the client asks service discovery
+   * ({@code GET /v1/gateway} on {@code restBaseUrl}) before every connect, so after losing a gateway it lands on
+   * one that is alive and not draining; with URLs it cycles through them.
+   */
   public record Options(List<String> gatewayUrls, String restBaseUrl, UUID userId, UUID deviceId, String accessToken) {
   }
 
@@ -44,12 +47,9 @@ public final class ParleyClient {
   private final WebSocketClient wsClient;
   private final RestApi rest;
   private final Outbox outbox;
-  private final Map<UUID, ChannelLog> channels = new HashMap<>();
-  private final Map<UUID, Boolean> fetching = new HashMap<>();
+  private final Inbox inbox;
   private final List<JsonObject> errors = new CopyOnWriteArrayList<>();
-  private Consumer<Message> handler = m -> { };
   private Consumer<JsonObject> frameListener = f -> { };
-  private Consumer<Throwable> violationHandler = err -> LOG.error("chain violation: {}", err.getMessage());
   private WebSocket ws;
   private boolean ready;
   private boolean closing;
@@ -67,6 +67,7 @@ public final class ParleyClient {
         .setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(3_000));
     this.rest = new RestApi(WebClient.create(vertx), options.restBaseUrl());
     this.outbox = new Outbox(vertx, RESEND_AFTER_MS, this::write);
+    this.inbox = new Inbox(vertx, rest, options.accessToken(), options.deviceId());
   }
 
   public static ParleyClient create(Vertx vertx, Options options) {
@@ -75,7 +76,7 @@ public final class ParleyClient {
 
   /** Sets the handler of verified, in-order messages (called on the client's context). */
   public ParleyClient onMessage(Consumer<Message> handler) {
-    this.handler = handler;
+    inbox.handler = handler;
     return this;
   }
 
@@ -86,7 +87,7 @@ public final class ParleyClient {
   }
 
   public ParleyClient onChainViolation(Consumer<Throwable> handler) {
-    this.violationHandler = handler;
+    inbox.violationHandler = handler;
     return this;
   }
 
@@ -115,14 +116,14 @@ public final class ParleyClient {
   /** Starts tracking a channel from a known position (default: from its beginning). */
   public Future<Void> track(UUID channelId, long lastSeq, byte[] lastHash) {
     return onCtx(() -> {
-      channels.put(channelId, new ChannelLog(channelId, lastSeq, lastHash));
+      inbox.track(channelId, lastSeq, lastHash);
       return Future.succeededFuture();
     });
   }
 
   /** Fetches and delivers whatever the channel has beyond what this device has seen. */
   public Future<Void> sync(UUID channelId) {
-    return onCtx(() -> fetchGap(log(channelId), 0));
+    return onCtx(() -> inbox.sync(channelId));
   }
 
   /** Error frames received (for diagnostics and tests). */
@@ -150,7 +151,20 @@ public final class ParleyClient {
   }
 
   private void dial() {
-    String url = options.gatewayUrls().get(urlIndex % options.gatewayUrls().size());
+    Future<String> target = options.gatewayUrls().isEmpty()
+        ? rest.gateway(options.accessToken(), gatewayNode)
+        : Future.succeededFuture(options.gatewayUrls().get(urlIndex % options.gatewayUrls().size()));
+    target.onComplete(t -> {
+      if (t.succeeded()) {
+        dial(t.result());
+      } else if (!closing) {
+        LOG.debug("device {}: no gateway assignment yet: {}", options.deviceId(), t.cause().toString());
+        redial();
+      }
+    });
+  }
+
+  private void dial(String url) {
     WebSocketConnectOptions connect = new WebSocketConnectOptions().setAbsoluteURI(url)
         .addHeader("Authorization", "Bearer " + options.accessToken());
     wsClient.connect(connect).onComplete(ar -> {
@@ -206,7 +220,7 @@ public final class ParleyClient {
     switch (f.getString("type", "")) {
       case "ready" -> onReady(f);
       case "ack" -> onAck(f);
-      case "msg" -> offer(Message.fromJson(f));
+      case "msg" -> inbox.offer(Message.fromJson(f));
       case "error" -> onError(f);
       default -> { }
     }
@@ -217,7 +231,7 @@ public final class ParleyClient {
     connects++;
     gatewayNode = f.getString("nodeId");
     outbox.transmitAll();
-    List.copyOf(channels.values()).forEach(log -> fetchGap(log, 0));
+    inbox.syncAll();
     long timer = vertx.setPeriodic(PING_MS, t -> {
       if (ws != null) {
         ws.writeTextMessage(new JsonObject().put("type", "ping").encode());
@@ -246,59 +260,13 @@ public final class ParleyClient {
   private void onAck(JsonObject f) {
     Message own = outbox.onAck(f, options.userId(), options.deviceId());
     if (own != null) {
-      offer(own);
+      inbox.offer(own);
     }
   }
 
   private void onError(JsonObject f) {
     errors.add(f);
     outbox.onError(f);
-  }
-
-  private ChannelLog log(UUID channelId) {
-    return channels.computeIfAbsent(channelId, id -> new ChannelLog(id, 0, ChainHash.genesis()));
-  }
-
-  private void offer(Message m) {
-    ChannelLog log = log(m.channelId());
-    deliver(log, m);
-    if (log.firstWaiting() > 0) {
-      fetchGap(log, log.firstWaiting());
-    }
-  }
-
-  private void deliver(ChannelLog log, Message m) {
-    Message own = m.own() || !options.deviceId().equals(m.senderDevice()) ? m
-        : new Message(m.channelId(), m.seq(), m.msgId(), m.hash(), m.senderUser(), m.senderDevice(), m.clientMsgId(),
-            m.kind(), m.payload(), m.ts(), true);
-    List<Message> ready;
-    try {
-      ready = log.offer(own);
-    } catch (ChainViolation e) {
-      violationHandler.accept(e);
-      return;
-    }
-    ready.forEach(handler);
-  }
-
-  private Future<Void> fetchGap(ChannelLog log, long before) {
-    UUID channelId = log.channelId();
-    if (Boolean.TRUE.equals(fetching.put(channelId, true))) {
-      return Future.succeededFuture();
-    }
-    long after = log.lastSeq();
-    return rest.history(options.accessToken(), channelId, after, before)
-        .onSuccess(list -> list.forEach(m -> deliver(log, m)))
-        .onFailure(err -> LOG.warn("device {}: history of {} failed: {}", options.deviceId(), channelId, err.toString()))
-        .<Void>mapEmpty()
-        .eventually(() -> {
-          fetching.remove(channelId);
-          if (log.firstWaiting() > 0) {
-            // Messages arrived behind a gap while this fetch ran (or the store had not caught up): look again.
-            vertx.setTimer(300, t -> fetchGap(log, log.firstWaiting()));
-          }
-          return Future.succeededFuture();
-        });
   }
 
   private <T> Future<T> onCtx(Supplier<Future<T>> action) {
@@ -309,10 +277,6 @@ public final class ParleyClient {
 
   /** Snapshot of the channels' last seqs (diagnostics). */
   public Future<Map<UUID, Long>> lastSeqs() {
-    return onCtx(() -> {
-      Map<UUID, Long> out = new HashMap<>();
-      channels.forEach((k, v) -> out.put(k, v.lastSeq()));
-      return Future.succeededFuture(out);
-    });
+    return onCtx(() -> Future.succeededFuture(inbox.lastSeqs()));
   }
 }

@@ -55,6 +55,16 @@ public final class RestApi {
     });
   }
 
+  /**
+   * {@code GET /v1/gateway}: the WebSocket URL service discovery assigns this device now. {@code previousNodeId}
+   * (may be null) is the gateway the device was last on; discovery keeps it while it is healthy.
+   */
+  public Future<String> gateway(String accessToken, String previousNodeId) {
+    String url = baseUrl + "/v1/gateway" + (previousNodeId == null ? "" : "?previousNodeId=" + previousNodeId);
+    return web.getAbs(url).bearerTokenAuthentication(accessToken).send().compose(r -> ok(r, "gateway"))
+        .map(r -> r.bodyAsJsonObject().getString("url"));
+  }
+
   /** All messages with {@code after < seq < before} (before 0: up to the newest), page by page. */
   public Future<List<Message>> history(String accessToken, UUID channelId, long after, long before) {
     return page(accessToken, channelId, after, before, new ArrayList<>());
