@@ -104,7 +104,8 @@ public final class CassandraMigrator {
     return out;
   }
 
-  static int versionOf(String file) {
+  /** The version number of a migration file name ({@code V<n>__name.cql}). */
+  public static int versionOf(String file) {
     return Integer.parseInt(file.substring(1, file.indexOf("__")));
   }
 

@@ -24,7 +24,16 @@ public final class ItConfig {
   }
 
   public static ParleyConfig load(Vertx vertx, JsonObject overrides) {
-    Map<String, String> env = System.getenv();
+    return load(vertx, overrides, java.util.Set.of());
+  }
+
+  /**
+   * Like {@link #load(Vertx, JsonObject)}, ignoring the named environment variables, so that {@code overrides}
+   * of those keys take effect (the environment otherwise wins over -conf, as on a node).
+   */
+  public static ParleyConfig load(Vertx vertx, JsonObject overrides, java.util.Set<String> ignoredEnv) {
+    Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.keySet().removeAll(ignoredEnv);
     if (env.get("PARLEY_PG_PASSWORD") == null) {
       throw new IllegalStateException("PARLEY_PG_PASSWORD is not set: run integration tests through scripts/test, "
           + "or first: eval \"$(scripts/infra env)\"");

@@ -43,7 +43,8 @@ class ReadinessProbeIT {
     // Port 1 on loopback: nothing listens there, so the connection is refused at once.
     ParleyConfig config = ItConfig.load(vertx, new JsonObject()
         .put("redis", new JsonObject().put("url", "redis://127.0.0.1:1"))
-        .put("cassandra", new JsonObject().put("contactPoints", new JsonArray().add("127.0.0.1:1"))));
+        .put("cassandra", new JsonObject().put("contactPoints", new JsonArray().add("127.0.0.1:1"))),
+        java.util.Set.of("PARLEY_REDIS_URL", "PARLEY_CASSANDRA_CONTACT_POINTS"));
     DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.REDIS, Dependency.POSTGRES,
         Dependency.CASSANDRA));
     try {
