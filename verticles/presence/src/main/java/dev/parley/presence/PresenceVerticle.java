@@ -58,7 +58,17 @@ public final class PresenceVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     List<Future<Void>> consumers = List.of(
         bus.<JsonObject>consumer(PresenceAddresses.EVENTS, m -> service.onEvents(m.body())
-            .onFailure(err -> LOG.warn("presence batch from {} failed: {}", gateway(m), err.getMessage()))).completion(),
+            .onFailure(err -> LOG.warn("presence batch from {} failed: {}", gateway(m), err.getMessage()))
+            // Gateways send and forget; a sender that asks (a benchmark, a test) learns when the batch is applied.
+            .onComplete(ar -> {
+              if (m.replyAddress() != null) {
+                if (ar.succeeded()) {
+                  m.reply(new JsonObject());
+                } else {
+                  m.fail(500, ar.cause().getMessage());
+                }
+              }
+            })).completion(),
         bus.<JsonObject>consumer(PresenceAddresses.SUBSCRIBE, this::subscribe).completion(),
         bus.<JsonObject>consumer(PresenceAddresses.UNSUBSCRIBE, this::unsubscribe).completion(),
         bus.<JsonObject>consumer(PresenceAddresses.PRIVACY, this::privacy).completion());
