@@ -146,7 +146,9 @@ public final class ChatListBenchmark {
         .execute(Tuple.of(chanIds.toArray(UUID[]::new), kinds.toArray(String[]::new), dmKeys.toArray(String[]::new), user)));
     await(pg.preparedQuery("INSERT INTO channel_members (channel_id, user_id) SELECT c, u FROM unnest($1::uuid[], $2::uuid[]) AS t(c, u)")
         .execute(Tuple.of(mChans.toArray(UUID[]::new), (Object) mUsers.toArray(UUID[]::new))));
-    await(pg.preparedQuery("INSERT INTO user_channels (user_id, channel_id) SELECT u, c FROM unnest($1::uuid[], $2::uuid[]) AS t(c, u)")
+    // Joined a day ago: before every message below, so the list is ordered by the messages' times.
+    await(pg.preparedQuery("INSERT INTO user_channels (user_id, channel_id, joined_at) "
+            + "SELECT u, c, now() - interval '1 day' FROM unnest($1::uuid[], $2::uuid[]) AS t(c, u)")
         .execute(Tuple.of(mChans.toArray(UUID[]::new), (Object) mUsers.toArray(UUID[]::new))));
     // What the message role writes per stored message, for each channel's latest one.
     long base = System.currentTimeMillis() - n * 1000L;

@@ -61,24 +61,27 @@ public final class ChatStore {
       return {cur, head, 0, cleared}
       """;
 
-  // KEYS[1] index; ARGV cursor score ('' = first page), cursor channel, limit. Flat [member, score, ...], newest
-  // first; equal scores are ordered by channel id descending, so the (score, channel) cursor is exact under ties.
+  // KEYS[1] index, KEYS[2] synced marker; ARGV cursor score ('' = first page), cursor channel, limit.
+  // Returns [synced 0/1, member, score, ...], newest first; equal scores are ordered by channel id descending, so
+  // the (score, channel) cursor is exact under ties.
   private static final String PAGE = """
       local lim = tonumber(ARGV[3])
+      local out = {redis.call('EXISTS', KEYS[2])}
       if ARGV[1] == '' then
-        return redis.call('ZRANGE', KEYS[1], '+inf', '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, lim, 'WITHSCORES')
+        local top = redis.call('ZRANGE', KEYS[1], '+inf', '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, lim, 'WITHSCORES')
+        for _, v in ipairs(top) do out[#out + 1] = v end
+        return out
       end
-      local out = {}
       local ties = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[1], 'BYSCORE', 'REV')
       for _, m in ipairs(ties) do
-        if m < ARGV[2] and #out < lim * 2 then
+        if m < ARGV[2] and #out - 1 < lim * 2 then
           out[#out + 1] = m
           out[#out + 1] = ARGV[1]
         end
       end
-      if #out < lim * 2 then
+      if #out - 1 < lim * 2 then
         local rest = redis.call('ZRANGE', KEYS[1], '(' .. ARGV[1], '-inf', 'BYSCORE', 'REV', 'LIMIT', 0,
-          lim - #out / 2, 'WITHSCORES')
+          lim - (#out - 1) / 2, 'WITHSCORES')
         for _, v in ipairs(rest) do out[#out + 1] = v end
       end
       return out
@@ -207,6 +210,15 @@ public final class ChatStore {
 
   /** Heads and the states of {@code stateUsers.get(ch)} for many channels, in one pipelined round trip. */
   public Future<Map<UUID, ChannelSnapshot>> snapshots(Map<UUID, List<UUID>> stateUsers) {
+    return snapshots(stateUsers, List.of()).map(ListSnapshot::channels);
+  }
+
+  /** {@link #snapshots(Map)} plus which of {@code people} turned read receipts off, in the same round trip. */
+  public record ListSnapshot(Map<UUID, ChannelSnapshot> channels, Set<UUID> receiptsOff) {
+  }
+
+  public Future<ListSnapshot> snapshots(Map<UUID, List<UUID>> stateUsers, Collection<UUID> people) {
+    List<UUID> askOff = List.copyOf(people);
     List<UUID> channels = List.copyOf(stateUsers.keySet());
     List<Request> batch = new ArrayList<>(channels.size() * 2);
     for (UUID ch : channels) {
@@ -215,10 +227,24 @@ public final class ChatStore {
       stateUsers.get(ch).forEach(u -> hmget.arg("r:" + u).arg("d:" + u).arg("u:" + u).arg("m:" + u));
       batch.add(hmget);
     }
+    if (!askOff.isEmpty()) {
+      Request r = Request.cmd(Command.SMISMEMBER).arg(RECEIPTS_OFF);
+      askOff.forEach(u -> r.arg(u.toString()));
+      batch.add(r);
+    }
     if (batch.isEmpty()) {
-      return Future.succeededFuture(Map.of());
+      return Future.succeededFuture(new ListSnapshot(Map.of(), Set.of()));
     }
     return redis.batch(batch).map(replies -> {
+      Set<UUID> off = new HashSet<>();
+      if (!askOff.isEmpty()) {
+        Response flags = replies.get(replies.size() - 1);
+        for (int i = 0; i < askOff.size(); i++) {
+          if (flags.get(i).toInteger() == 1) {
+            off.add(askOff.get(i));
+          }
+        }
+      }
       Map<UUID, ChannelSnapshot> out = new HashMap<>();
       for (int i = 0; i < channels.size(); i++) {
         UUID ch = channels.get(i);
@@ -231,7 +257,7 @@ public final class ChatStore {
         }
         out.put(ch, new ChannelSnapshot(head(replies.get(2 * i)), byUser));
       }
-      return out;
+      return new ListSnapshot(out, off);
     });
   }
 
@@ -242,17 +268,26 @@ public final class ChatStore {
     }
   }
 
+  /** A page of the index and whether the index counts as reconciled (see {@link #sync}). */
+  public record Page(boolean synced, List<IndexEntry> entries) {
+  }
+
   /** A page of the user's chat index, newest first, strictly after the cursor (null: from the top). */
   public Future<List<IndexEntry>> page(UUID user, IndexEntry after, int limit) {
-    Request eval = Request.cmd(Command.EVAL).arg(PAGE).arg(1).arg(indexKey(user))
+    return pageAndSynced(user, after, limit).map(Page::entries);
+  }
+
+  /** {@link #page} and {@link #isSynced} in one round trip. */
+  public Future<Page> pageAndSynced(UUID user, IndexEntry after, int limit) {
+    Request eval = Request.cmd(Command.EVAL).arg(PAGE).arg(2).arg(indexKey(user)).arg(syncedKey(user))
         .arg(after == null ? "" : Long.toString(after.score())).arg(after == null ? "" : after.channelId().toString())
         .arg(limit);
     return redis.send(eval).map(reply -> {
       List<IndexEntry> out = new ArrayList<>(reply.size() / 2);
-      for (int i = 0; i + 1 < reply.size(); i += 2) {
+      for (int i = 1; i + 1 < reply.size(); i += 2) {
         out.add(new IndexEntry(UUID.fromString(reply.get(i).toString()), (long) Double.parseDouble(reply.get(i + 1).toString())));
       }
-      return out;
+      return new Page(reply.get(0).toInteger() == 1, out);
     });
   }
 

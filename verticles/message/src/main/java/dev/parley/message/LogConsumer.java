@@ -145,9 +145,10 @@ public final class LogConsumer {
       return Future.succeededFuture();
     }
     return sequencer.process(send).compose(outcome -> {
-      Future<Void> delivery = outcome.duplicate() ? fanOut.ackOnly(outcome.envelope())
-          : chats == null ? fanOut.deliver(outcome.envelope())
-          : chats.around(outcome.envelope(), () -> fanOut.deliver(outcome.envelope()));
+      // Chat updates run for duplicates too (they are idempotent): a replayed batch must not leave the index behind.
+      java.util.function.Supplier<Future<Void>> fan = () -> outcome.duplicate() ? fanOut.ackOnly(outcome.envelope())
+          : fanOut.deliver(outcome.envelope());
+      Future<Void> delivery = chats == null ? fan.get() : chats.around(outcome.envelope(), fan);
       // A delivery failure is not a storage failure: recipients fill the gap from history, the sender retries.
       return delivery.recover(err -> {
         LOG.warn("channel {} seq {}: fan-out failed: {}", send.channelId(), outcome.envelope().seq(), err.toString());

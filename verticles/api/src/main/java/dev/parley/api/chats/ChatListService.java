@@ -54,8 +54,9 @@ public final class ChatListService {
   /** A page: {@code {chats:[…], nextCursor}}; {@code nextCursor} is null on the last page. */
   public Future<JsonObject> list(UUID user, String cursor, int limit) {
     ChatStore.IndexEntry after = parseCursor(cursor);
-    return ensureSynced(user)
-        .compose(v -> store.page(user, after, limit))
+    return store.pageAndSynced(user, after, limit)
+        .compose(page -> page.synced() ? Future.succeededFuture(page.entries())
+            : sync(user).compose(v -> store.page(user, after, limit)))
         .compose(entries -> {
           List<UUID> ids = entries.stream().map(ChatStore.IndexEntry::channelId).toList();
           return items(user, ids).map(items -> {
@@ -100,15 +101,15 @@ public final class ChatListService {
     return new ChatStore.IndexEntry(UUID.fromString(m.group(2)), Long.parseLong(m.group(1)));
   }
 
-  private Future<Void> ensureSynced(UUID user) {
-    return store.isSynced(user).compose(synced -> synced ? Future.succeededFuture()
-        : pg.preparedQuery("SELECT channel_id, joined_at FROM user_channels WHERE user_id = $1")
-            .execute(Tuple.of(user))
-            .compose(rows -> {
-              Map<UUID, Long> joined = new HashMap<>();
-              rows.forEach(r -> joined.put(r.getUUID(0), r.getOffsetDateTime(1).toInstant().toEpochMilli()));
-              return store.sync(user, joined, syncSeconds);
-            }));
+  /** Reconciles the user's index with their memberships (first list, then once per sync period). */
+  private Future<Void> sync(UUID user) {
+    return pg.preparedQuery("SELECT channel_id, joined_at FROM user_channels WHERE user_id = $1")
+        .execute(Tuple.of(user))
+        .compose(rows -> {
+          Map<UUID, Long> joined = new HashMap<>();
+          rows.forEach(r -> joined.put(r.getUUID(0), r.getOffsetDateTime(1).toInstant().toEpochMilli()));
+          return store.sync(user, joined, syncSeconds);
+        });
   }
 
   private record Meta(UUID channelId, String kind, String name, long memberCount, UUID peer) {
@@ -133,9 +134,9 @@ public final class ChatListService {
           people.add(meta.peer());
         }
       }
-      return Future.all(store.snapshots(stateUsers), store.receiptsOff(people)).map(all -> {
-        Map<UUID, ChatStore.ChannelSnapshot> snaps = all.resultAt(0);
-        Set<UUID> off = all.resultAt(1);
+      return store.snapshots(stateUsers, people).map(snapshot -> {
+        Map<UUID, ChatStore.ChannelSnapshot> snaps = snapshot.channels();
+        Set<UUID> off = snapshot.receiptsOff();
         Map<UUID, JsonObject> out = new HashMap<>();
         metas.forEach((id, meta) -> out.put(id, item(user, meta, snaps.get(id), off)));
         return out;
