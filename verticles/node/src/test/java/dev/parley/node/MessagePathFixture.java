@@ -6,16 +6,14 @@ import dev.parley.shared.auth.AccessTokens;
 import dev.parley.shared.auth.JwtKeys;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
-import dev.parley.shared.deps.KafkaClientConfig;
 import dev.parley.shared.it.ItConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +38,11 @@ final class MessagePathFixture implements AutoCloseable {
   final ParleyConfig config;
   final String cluster = "it-" + UUID.randomUUID();
   final String group = "it-msg-" + UUID.randomUUID();
+  /**
+   * A message topic of this test class alone: other suites running at the same time on the same Kafka (with their
+   * own consumer groups) would otherwise also store and fan out this class's sends, racing its message node.
+   */
+  final String topic = "parley.messages.it-" + UUID.randomUUID();
   final int hzPort;
   final int historyPort;
   private final Pool pg;
@@ -66,22 +69,14 @@ final class MessagePathFixture implements AutoCloseable {
     this.pg = deps.pg();
     this.tokens = new AccessTokens(vertx, await(JwtKeys.load(vertx, ItConfig.keysDir().toString(), "", true)),
         config.auth().issuer(), config.auth().audience(), 3_600);
-    startAtLogEnd();
+    createTopic();
   }
 
-  /**
-   * Commits the private consumer group's offsets at the current end of the message topic, so the message node
-   * starts after everything earlier test runs left there instead of replaying it.
-   */
-  private void startAtLogEnd() {
-    Map<String, Object> props = new HashMap<>(KafkaClientConfig.consumer(config.kafka(), group, group + "-init", 10));
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
-      List<TopicPartition> parts = c.partitionsFor(config.kafka().messagesTopic(), Duration.ofSeconds(20)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      Map<TopicPartition, Long> ends = c.endOffsets(parts, Duration.ofSeconds(20));
-      Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-      ends.forEach((tp, end) -> commit.put(tp, new OffsetAndMetadata(end)));
-      c.commitSync(commit, Duration.ofSeconds(20));
+  private void createTopic() throws Exception {
+    Map<String, Object> props = Map.of("bootstrap.servers", config.kafka().bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      admin.createTopics(List.of(new NewTopic(topic, config.kafka().messagesPartitions(),
+          (short) config.kafka().replicationFactor()))).all().get(30, TimeUnit.SECONDS);
     }
   }
 
@@ -89,7 +84,8 @@ final class MessagePathFixture implements AutoCloseable {
     JsonObject conf = new JsonObject()
         .put("auth", new JsonObject().put("keysDir", ItConfig.keysDir().toString()))
         .put("gateway", new JsonObject().put("port", gatewayPort).put("publicUrl", "ws://127.0.0.1:" + gatewayPort + "/ws"))
-        .put("message", new JsonObject().put("consumerGroup", group).put("historyPort", historyPort));
+        .put("message", new JsonObject().put("consumerGroup", group).put("historyPort", historyPort))
+        .put("kafka", new JsonObject().put("messagesTopic", topic));
     return conf.mergeIn(extra, true);
   }
 
