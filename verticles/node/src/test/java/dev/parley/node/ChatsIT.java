@@ -53,7 +53,7 @@ class ChatsIT {
         .put("auth", new JsonObject().put("signingKeyId", kid)
             .put("passwordHashing", new JsonObject().put("memoryKib", 1024).put("iterations", 1)))
         .put("api", new JsonObject().put("port", apiPort))
-        .put("chats", new JsonObject().put("typingBurst", 50).put("stateBurst", 500));
+        .put("chats", new JsonObject().put("typingBurst", 50).put("stateBurst", 500).put("receiptsMaxGroupSize", 2));
     NodeProcess a = NodeProcess.start("ch-a", fx.cluster, fx.hzPort, List.of("gateway", "api"),
         fx.nodeConf(gwPort, apiConf));
     fx.nodes.put("ch-a", a);
@@ -61,7 +61,7 @@ class ChatsIT {
     fx.gatewayPorts.put("ch-b", gwPortB);
     NodeProcess b = NodeProcess.start("ch-b", fx.cluster, fx.hzPort, List.of("gateway", "message"),
         fx.nodeConf(gwPortB, new JsonObject().put("chats", new JsonObject().put("typingBurst", 50)
-            .put("stateBurst", 500))));
+            .put("stateBurst", 500).put("receiptsMaxGroupSize", 2))));
     fx.nodes.put("ch-b", b);
     fx.awaitReady(a, b);
     http = WebClient.create(fx.vertx);
@@ -432,6 +432,57 @@ class ChatsIT {
     frame(ca, read(ch, 1).put("extra", true));
     eventually(WAIT, () -> framesOf(ca, "error").size() == 4, () -> "alice " + ca.frames());
     assertThat(framesOf(ca, "error")).extracting(f -> f.getString("code")).containsOnly("invalid_field");
+  }
+
+  @Test
+  @DisplayName("a DM opened over REST appears at the top of both lists with the peer; peer cursors follow receipts rules")
+  void dmFromRestAndPeerCursors() {
+    Device alice = fx.user();
+    Device bob = fx.user();
+    Conn ca = fx.connect(alice, "ch-a");
+    Conn cb = fx.connect(bob, "ch-b");
+    JsonObject dm = call(HttpMethod.POST, "/v1/channels/dm", alice, new JsonObject().put("userId", bob.userId().toString()))
+        .bodyAsJsonObject();
+    UUID ch = UUID.fromString(dm.getString("channelId"));
+    // The membership event indexes the new chat for both users, before any message.
+    for (Device d : List.of(alice, bob)) {
+      eventually(WAIT, () -> order(chats(d, "?limit=1")).equals(List.of(ch.toString())), () -> "list " + chats(d, ""));
+    }
+    JsonObject empty = chat(alice, ch);
+    assertThat(empty.getLong("lastSeq")).isZero();
+    assertThat(empty.getValue("lastMessage")).isNull();
+    assertThat(empty.getString("peerUserId")).isEqualTo(bob.userId().toString());
+
+    send(ca, ch, "hello bob");
+    frame(cb, new JsonObject().put("type", "delivered").put("channelId", ch.toString()).put("seq", 1));
+    frame(cb, read(ch, 1));
+    eventually(WAIT, () -> chat(alice, ch).getLong("peerReadSeq", -1L) == 1, () -> "alice " + chat(alice, ch));
+    assertThat(chat(alice, ch).getLong("peerDeliveredSeq")).isEqualTo(1);
+    assertThat(framesOf(ca, "receipt")).extracting(f -> f.getString("kind")).containsExactly("delivered", "read");
+    ok(call(HttpMethod.PUT, "/v1/chat-settings", bob, new JsonObject().put("readReceipts", false)));
+    assertThat(chat(alice, ch).containsKey("peerReadSeq")).isFalse();
+    ok(call(HttpMethod.PUT, "/v1/chat-settings", bob, new JsonObject().put("readReceipts", true)));
+  }
+
+  @Test
+  @DisplayName("no receipts in groups larger than chats.receiptsMaxGroupSize (2 in this test)")
+  void noReceiptsInLargeGroups() {
+    Device alice = fx.user();
+    Device bob = fx.user();
+    Device carol = fx.user();
+    UUID ch = fx.channel(alice, List.of(alice, bob, carol));
+    Conn ca = fx.connect(alice, "ch-a");
+    Conn cb = fx.connect(bob, "ch-b");
+    Conn cc = fx.connect(carol, "ch-a");
+    send(ca, ch, "to the group");
+    frame(cb, new JsonObject().put("type", "delivered").put("channelId", ch.toString()).put("seq", 1));
+    frame(cb, read(ch, 1));
+    eventually(WAIT, () -> chat(bob, ch).getLong("readSeq") == 1, () -> "bob " + chat(bob, ch));
+    frame(cc, new JsonObject().put("type", "typing").put("channelId", ch.toString()));
+    eventually(WAIT, () -> framesOf(ca, "typing").size() == 1, () -> "alice " + ca.frames());
+    NodeProcess.pause(300);
+    assertThat(framesOf(ca, "receipt")).isEmpty();
+    assertThat(framesOf(cc, "receipt")).isEmpty();
   }
 
   private static void assertProblem(HttpResponse<Buffer> r, int status, String code) {
