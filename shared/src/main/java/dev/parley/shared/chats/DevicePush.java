@@ -7,7 +7,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,11 +65,5 @@ public final class DevicePush {
           .add(new JsonObject().put("frame", part.frame()).put("devices", ids)));
     }
     byNode.forEach((node, frames) -> eventBus.send(Addresses.gatewayDeliver(node), new JsonObject().put("frames", frames)));
-  }
-
-  static List<UUID> list(Iterable<UUID> ids) {
-    List<UUID> out = new ArrayList<>();
-    ids.forEach(out::add);
-    return out;
   }
 }
