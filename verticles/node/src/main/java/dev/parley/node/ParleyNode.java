@@ -37,6 +37,9 @@ public final class ParleyNode {
     // Hazelcast waits 5 s before joining by default; on a LAN or loopback 1 s is plenty.
     setDefault("hazelcast.wait.seconds.before.join", "1");
     setDefault("hazelcast.logging.type", "slf4j");
+    // Netty 4.2 registers JFR event types on its first pooled allocation: seconds of a blocked event loop on a
+    // busy small machine. Operators who want the events set -Dio.netty.jfr.enabled=true.
+    setDefault("io.netty.jfr.enabled", "false");
     setDefault("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
   }
 
