@@ -1,8 +1,8 @@
 package dev.parley.node;
 
+import dev.parley.api.ApiVerticle;
 import dev.parley.discovery.DiscoveryVerticle;
 import dev.parley.presence.PresenceVerticle;
-import dev.parley.api.ApiVerticle;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.config.Role;
 import dev.parley.shared.deps.DependencyClients;
@@ -30,7 +30,6 @@ final class RoleDeployer {
       new EnumMap<>(Role.class);
 
   static {
-    FACTORIES.put(Role.API, ApiVerticle::new);
     FACTORIES.put(Role.GATEWAY, dev.parley.gateway.GatewayVerticle::new);
     FACTORIES.put(Role.MESSAGE, dev.parley.message.MessageVerticle::new);
   }
@@ -38,6 +37,7 @@ final class RoleDeployer {
   static {
     FACTORIES.put(Role.DISCOVERY, DiscoveryVerticle::new);
     FACTORIES.put(Role.PRESENCE, PresenceVerticle::new);
+    FACTORIES.put(Role.API, ApiVerticle::new);
   }
 
   private RoleDeployer() {
