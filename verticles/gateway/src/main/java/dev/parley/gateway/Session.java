@@ -40,14 +40,20 @@ final class Session {
   }
 
   void writeText(String text) {
-    if (closed) {
+    // The socket may be gone before its close handler ran (peer reset): never let one dead socket throw out of a
+    // delivery loop that serves other devices too.
+    if (closed || ws.isClosed()) {
       return;
     }
     if (ws.writeQueueFull()) {
       close(CLOSE_SLOW_CONSUMER, "slow consumer: outbound queue full");
       return;
     }
-    ws.writeTextMessage(text);
+    try {
+      ws.writeTextMessage(text);
+    } catch (IllegalStateException alreadyClosed) {
+      closed = true;
+    }
   }
 
   void close(short code, String reason) {

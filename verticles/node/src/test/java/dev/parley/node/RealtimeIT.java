@@ -141,12 +141,16 @@ class RealtimeIT {
   }
 
   private static WebSocket lastSocket;
+  /** Held: Vert.x closes a client that becomes unreachable, and its sockets with it. */
+  private static final java.util.List<io.vertx.core.http.WebSocketClient> WS_CLIENTS = new CopyOnWriteArrayList<>();
 
   private static void connect(String url, JsonObject login, List<JsonObject> frames, AtomicInteger closeCode)
       throws Exception {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setAbsoluteURI(url)
         .addHeader("Authorization", "Bearer " + login.getString("accessToken"));
-    WebSocket ws = VERTX.createWebSocketClient().connect(options).toCompletionStage().toCompletableFuture()
+    io.vertx.core.http.WebSocketClient wsClient = VERTX.createWebSocketClient();
+    WS_CLIENTS.add(wsClient);
+    WebSocket ws = wsClient.connect(options).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
     ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
     ws.closeHandler(v -> closeCode.set(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
