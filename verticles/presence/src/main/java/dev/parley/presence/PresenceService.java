@@ -1,5 +1,6 @@
 package dev.parley.presence;
 
+import dev.parley.shared.Futures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +25,8 @@ import java.util.UUID;
 final class PresenceService {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceService.class);
   static final int MAX_TARGETS_PER_REQUEST = 500;
+  /** Redis operations in flight per batch or sweep. */
+  private static final int WAVE = 64;
   private static final String SHARED_CHANNEL_SQL = "SELECT DISTINCT cm.user_id FROM user_channels uc "
       + "JOIN channel_members cm ON cm.channel_id = uc.channel_id WHERE uc.user_id = $1 AND cm.user_id = ANY($2)";
 
@@ -52,16 +55,20 @@ final class PresenceService {
     if (events == null) {
       return Future.failedFuture(new IllegalArgumentException("presence batch without events"));
     }
-    List<Future<Void>> applied = new ArrayList<>(events.size());
+    List<JsonObject> valid = new ArrayList<>(events.size());
     for (Object o : events) {
       try {
         JsonObject e = (JsonObject) o;
-        applied.add(apply(UUID.fromString(e.getString("u")), UUID.fromString(e.getString("d")), e.getString("t")));
+        UUID.fromString(e.getString("u"));
+        UUID.fromString(e.getString("d"));
+        valid.add(e);
       } catch (RuntimeException err) {
         LOG.warn("skipping malformed presence event {} from gateway {}", o, batch.getString("gateway"));
       }
     }
-    return Future.join(applied).mapEmpty();
+    // A big gateway's batch holds thousands of events: bounded waves keep Redis' client pool from overflowing.
+    return Futures.inWaves(valid, WAVE, e -> apply(UUID.fromString(e.getString("u")), UUID.fromString(e.getString("d")),
+        e.getString("t"))).mapEmpty();
   }
 
   private Future<Void> apply(UUID user, UUID device, String type) {
@@ -78,16 +85,12 @@ final class PresenceService {
   /** Expires devices whose grace period ended; returns how many users went offline. */
   Future<Integer> sweep(int limit) {
     long now = clock.millis();
-    return store.due(now, limit).compose(members -> {
-      List<Future<Boolean>> expired = new ArrayList<>(members.size());
-      for (String member : members) {
-        int colon = member.indexOf(':');
-        UUID user = UUID.fromString(member.substring(0, colon));
-        UUID device = UUID.fromString(member.substring(colon + 1));
-        expired.add(store.expire(user, device, now).compose(off -> off ? announce(user).map(true) : Future.succeededFuture(false)));
-      }
-      return Future.join(expired).map(v -> (int) expired.stream().filter(Future::result).count());
-    });
+    return store.due(now, limit).compose(members -> Futures.inWaves(members, WAVE, member -> {
+      int colon = member.indexOf(':');
+      UUID user = UUID.fromString(member.substring(0, colon));
+      UUID device = UUID.fromString(member.substring(colon + 1));
+      return store.expire(user, device, now).compose(off -> off ? announce(user).map(true) : Future.succeededFuture(false));
+    })).map(results -> (int) results.stream().filter(Boolean::booleanValue).count());
   }
 
   private Future<Void> announce(UUID user) {
