@@ -10,9 +10,12 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
@@ -107,5 +110,25 @@ public final class Memberships {
         return size() > MAX_ENTRIES;
       }
     };
+  }
+
+  /**
+   * Which of {@code others} share at least one channel with {@code user} (the rule for seeing someone's presence).
+   * One query, not cached.
+   */
+  public static Future<Set<UUID>> sharingAChannel(Pool pg, UUID user, Collection<UUID> others) {
+    if (others.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    return pg.preparedQuery("SELECT DISTINCT cm.user_id FROM user_channels uc "
+            + "JOIN channel_members cm ON cm.channel_id = uc.channel_id WHERE uc.user_id = $1 AND cm.user_id = ANY($2)")
+        .execute(Tuple.tuple().addUUID(user).addArrayOfUUID(others.toArray(UUID[]::new)))
+        .map(rows -> {
+          Set<UUID> shared = new LinkedHashSet<>();
+          for (Row row : rows) {
+            shared.add(row.getUUID("user_id"));
+          }
+          return shared;
+        });
   }
 }

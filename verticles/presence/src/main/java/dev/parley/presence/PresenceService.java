@@ -1,12 +1,11 @@
 package dev.parley.presence;
 
 import dev.parley.shared.Futures;
+import dev.parley.shared.membership.Memberships;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +26,6 @@ final class PresenceService {
   static final int MAX_TARGETS_PER_REQUEST = 500;
   /** Redis operations in flight per batch or sweep. */
   private static final int WAVE = 64;
-  private static final String SHARED_CHANNEL_SQL = "SELECT DISTINCT cm.user_id FROM user_channels uc "
-      + "JOIN channel_members cm ON cm.channel_id = uc.channel_id WHERE uc.user_id = $1 AND cm.user_id = ANY($2)";
 
   private final PresenceStore store;
   private final Subscriptions subscriptions;
@@ -134,16 +131,7 @@ final class PresenceService {
   }
 
   private Future<Set<UUID>> allowed(UUID user, Set<UUID> targets) {
-    if (targets.isEmpty()) {
-      return Future.succeededFuture(Set.of());
-    }
-    return pg.preparedQuery(SHARED_CHANNEL_SQL).execute(Tuple.tuple().addUUID(user).addArrayOfUUID(targets.toArray(UUID[]::new))).map(rows -> {
-      Set<UUID> ok = new LinkedHashSet<>();
-      for (Row row : rows) {
-        ok.add(row.getUUID("user_id"));
-      }
-      return ok;
-    });
+    return Memberships.sharingAChannel(pg, user, targets);
   }
 
   private static Future<Void> done() {

@@ -5,6 +5,7 @@ import dev.parley.proto.presence.v1.GetPresenceRequest;
 import dev.parley.proto.presence.v1.PresenceGrpcClient;
 import dev.parley.proto.presence.v1.UserPresence;
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.membership.Memberships;
 import dev.parley.shared.presence.PresenceAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -12,8 +13,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.util.HashSet;
@@ -27,8 +26,6 @@ import java.util.UUID;
  */
 public final class PresenceQuery {
   public static final int MAX_USERS = 100;
-  private static final String SHARED_CHANNEL_SQL = "SELECT DISTINCT cm.user_id FROM user_channels uc "
-      + "JOIN channel_members cm ON cm.channel_id = uc.channel_id WHERE uc.user_id = $1 AND cm.user_id = ANY($2)";
 
   private final Pool pg;
   private final PresenceGrpcClient presence;
@@ -46,16 +43,7 @@ public final class PresenceQuery {
   public Future<JsonObject> states(UUID caller, List<UUID> users) {
     Set<UUID> others = new HashSet<>(users);
     others.remove(caller);
-    Future<Set<UUID>> allowed = others.isEmpty() ? Future.succeededFuture(Set.of())
-        : pg.preparedQuery(SHARED_CHANNEL_SQL)
-            .execute(Tuple.tuple().addUUID(caller).addArrayOfUUID(others.toArray(UUID[]::new)))
-            .map(rows -> {
-              Set<UUID> ok = new HashSet<>();
-              for (Row row : rows) {
-                ok.add(row.getUUID("user_id"));
-              }
-              return ok;
-            });
+    Future<Set<UUID>> allowed = Memberships.sharingAChannel(pg, caller, others);
     return allowed.compose(ok -> {
       if (!ok.containsAll(others)) {
         return Future.failedFuture(ApiException.of(ErrorCode.NOT_A_MEMBER,
