@@ -454,10 +454,14 @@ class ChatsIT {
     assertThat(empty.getString("peerUserId")).isEqualTo(bob.userId().toString());
 
     send(ca, ch, "hello bob");
+    // The two frames are applied concurrently by the gateway, so their receipts may overtake each other: wait for
+    // the delivery receipt before reading.
     frame(cb, new JsonObject().put("type", "delivered").put("channelId", ch.toString()).put("seq", 1));
+    eventually(WAIT, () -> framesOf(ca, "receipt").size() == 1, () -> "alice " + ca.frames());
     frame(cb, read(ch, 1));
     eventually(WAIT, () -> chat(alice, ch).getLong("peerReadSeq", -1L) == 1, () -> "alice " + chat(alice, ch));
     assertThat(chat(alice, ch).getLong("peerDeliveredSeq")).isEqualTo(1);
+    eventually(WAIT, () -> framesOf(ca, "receipt").size() == 2, () -> "alice " + ca.frames());
     assertThat(framesOf(ca, "receipt")).extracting(f -> f.getString("kind")).containsExactly("delivered", "read");
     ok(call(HttpMethod.PUT, "/v1/chat-settings", bob, new JsonObject().put("readReceipts", false)));
     assertThat(chat(alice, ch).containsKey("peerReadSeq")).isFalse();

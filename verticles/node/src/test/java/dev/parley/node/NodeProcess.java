@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -124,11 +127,29 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /**
+   * A port that is free now, taken from 10000–19999: below the kernel's ephemeral range (32768–60999 here), so no
+   * outgoing connection of the test JVM or of the services (Kafka, Cassandra, Hazelcast clients) can take it between
+   * this check and the node binding it — which ports from {@code new ServerSocket(0)} suffered under load. Each
+   * JVM starts at a random offset and walks forward, so two calls never hand out the same port.
+   */
+  static synchronized int freePort() throws IOException {
+    for (int i = 0; i < PORT_SPAN; i++) {
+      int port = PORT_BASE + (nextPort++ % PORT_SPAN);
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(false);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return port;
+      } catch (IOException taken) {
+        // in use: try the next one
+      }
     }
+    throw new IOException("no free port in " + PORT_BASE + "-" + (PORT_BASE + PORT_SPAN - 1));
   }
+
+  private static final int PORT_BASE = 10_000;
+  private static final int PORT_SPAN = 10_000;
+  private static int nextPort = ThreadLocalRandom.current().nextInt(PORT_SPAN);
 
   static void pause(long ms) {
     try {
