@@ -332,6 +332,7 @@ class ChatsIT {
     frame(cb, new JsonObject().put("type", "delivered").put("channelId", ch.toString()).put("seq", 3));
     eventually(WAIT, () -> framesOf(a1, "receipt").size() == 1, () -> "a1 " + framesOf(a1, "receipt"));
     assertThat(framesOf(a1, "receipt").get(0).getString("kind")).isEqualTo("delivered");
+    eventually(WAIT, () -> framesOf(a2, "receipt").size() == 1, () -> "a2 " + framesOf(a2, "receipt"));
     assertThat(framesOf(cb, "receipt")).extracting(f -> f.getString("kind")).containsExactly("delivered", "read");
     assertThat(framesOf(a1, "receipt")).extracting(f -> f.getString("kind")).containsExactly("delivered");
     assertThat(framesOf(a2, "receipt")).extracting(f -> f.getString("kind")).containsExactly("delivered");
