@@ -51,12 +51,28 @@ public final class ChatIndexer {
 
   /** Runs {@code delivery} of a newly stored message wrapped in the chat updates (see the class comment). */
   public Future<Void> around(Envelope env, Supplier<Future<Void>> delivery) {
+    return around(List.of(env), delivery);
+  }
+
+  /**
+   * {@link #around(Envelope, Supplier)} for several messages of one channel delivered together (a consumer batch):
+   * one head update (to the newest of them), one index pass and one {@code chat} frame per member for the lot, and
+   * each sender's read cursor advanced to its newest message among them.
+   */
+  public Future<Void> around(List<Envelope> envs, Supplier<Future<Void>> delivery) {
+    Envelope newest = envs.get(0);
+    for (Envelope e : envs) {
+      if (e.seq() > newest.seq()) {
+        newest = e;
+      }
+    }
+    Envelope env = newest;
     return store.updateHead(env.channelId(), env.seq(), env.ts(), env.toJson())
         .recover(err -> {
           LOG.warn("channel {} seq {}: chat head update failed: {}", env.channelId(), env.seq(), err.toString());
           return Future.succeededFuture(false);
         })
-        .compose(v -> delivery.get().transform(delivered -> afterDelivery(env)
+        .compose(v -> delivery.get().transform(delivered -> afterDelivery(env, envs)
             .recover(err -> {
               LOG.warn("channel {} seq {}: chat index update failed: {}", env.channelId(), env.seq(), err.toString());
               return Future.succeededFuture();
@@ -65,15 +81,19 @@ public final class ChatIndexer {
                 : Future.<Void>failedFuture(delivered.cause()))));
   }
 
-  Future<Void> afterDelivery(Envelope env) {
+  private Future<Void> afterDelivery(Envelope env, List<Envelope> envs) {
+    Map<UUID, Long> ownNewest = new HashMap<>();
+    envs.forEach(e -> ownNewest.merge(e.senderUser(), e.seq(), Math::max));
     return members.devicesOf(env.channelId()).compose(devices -> {
       Set<UUID> users = new LinkedHashSet<>();
       devices.forEach(d -> users.add(d.userId()));
-      users.add(env.senderUser());
+      users.addAll(ownNewest.keySet());
       List<UUID> deviceIds = new ArrayList<>(devices.size());
       devices.forEach(d -> deviceIds.add(d.deviceId()));
-      return Future.all(store.touch(env.channelId(), users, env.ts()),
-              store.markRead(env.channelId(), env.senderUser(), env.seq()))
+      List<Future<?>> writes = new ArrayList<>(ownNewest.size() + 1);
+      writes.add(store.touch(env.channelId(), users, env.ts()));
+      ownNewest.forEach((user, seq) -> writes.add(store.markRead(env.channelId(), user, seq)));
+      return Future.all(writes)
           .compose(v -> push.online(deviceIds))
           .compose(nodes -> frames(env, devices, nodes));
     });

@@ -13,6 +13,7 @@ import io.vertx.kafka.client.producer.KafkaProducerRecord;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,69 +52,70 @@ public final class FanOut {
     this.notificationsTopic = notificationsTopic;
   }
 
-  /** A retried send: only the sender hears about it again (its ack); nobody else gets a second copy. */
-  public Future<Void> ackOnly(Envelope env) {
-    return sessions.lookup(List.of(env.senderDevice())).map(nodes -> {
-      String node = nodes.get(env.senderDevice());
-      if (node != null) {
-        eventBus.send(Addresses.gatewayDeliver(node), new JsonObject().put("frames", new JsonArray()
-            .add(part(env.ackFrame(), List.of(env.senderDevice())))));
-      }
-      return null;
-    });
-  }
-
-  public Future<Void> deliver(Envelope env) {
-    return memberships.devicesOf(env.channelId()).compose(members -> {
+  /**
+   * Delivers a channel's outcomes of one consumer batch, in seq order: for a new message the {@code ack} to its
+   * sending device and the {@code msg} to every other member device; for a retried send only the {@code ack} again
+   * (nobody else gets a second copy). One member lookup (cached), one session lookup and one event-bus send per
+   * gateway node for the whole list, with the frames in seq order (a gateway writes them in that order).
+   */
+  public Future<Void> deliver(List<Sequencer.Outcome> outcomes) {
+    boolean anyNew = outcomes.stream().anyMatch(o -> !o.duplicate());
+    UUID channel = outcomes.get(0).envelope().channelId();
+    Future<List<Memberships.MemberDevice>> members = anyNew ? memberships.devicesOf(channel)
+        : Future.succeededFuture(List.of());
+    return members.compose(list -> {
       Set<UUID> devices = new LinkedHashSet<>();
       Map<UUID, UUID> userOf = new HashMap<>();
-      members.forEach(m -> {
+      list.forEach(m -> {
         devices.add(m.deviceId());
         userOf.put(m.deviceId(), m.userId());
       });
-      devices.add(env.senderDevice());
+      outcomes.forEach(o -> devices.add(o.envelope().senderDevice()));
       List<UUID> all = List.copyOf(devices);
-      return sessions.lookup(all).compose(nodes -> send(env, all, nodes, userOf));
+      return sessions.lookup(all).compose(nodes -> send(outcomes, all, nodes, userOf));
     });
   }
 
-  private Future<Void> send(Envelope env, List<UUID> devices, Map<UUID, String> nodes, Map<UUID, UUID> userOf) {
-    Map<String, List<UUID>> msgByNode = new HashMap<>();
+  private Future<Void> send(List<Sequencer.Outcome> outcomes, List<UUID> devices, Map<UUID, String> nodes,
+                            Map<UUID, UUID> userOf) {
+    Map<String, JsonArray> framesByNode = new LinkedHashMap<>();
     List<Future<?>> jobs = new ArrayList<>();
     Future<Set<UUID>> muted = null;
-    for (UUID device : devices) {
-      String node = nodes.get(device);
-      if (node != null) {
-        if (!device.equals(env.senderDevice())) {
+    for (Sequencer.Outcome o : outcomes) {
+      Envelope env = o.envelope();
+      String senderNode = nodes.get(env.senderDevice());
+      if (senderNode != null) {
+        framesByNode.computeIfAbsent(senderNode, n -> new JsonArray())
+            .add(part(env.ackFrame(), List.of(env.senderDevice())));
+      }
+      if (o.duplicate()) {
+        continue;
+      }
+      Map<String, List<UUID>> msgByNode = new LinkedHashMap<>();
+      for (UUID device : devices) {
+        if (device.equals(env.senderDevice())) {
+          continue;
+        }
+        String node = nodes.get(device);
+        if (node != null) {
           msgByNode.computeIfAbsent(node, n -> new ArrayList<>()).add(device);
+        } else if (userOf.containsKey(device)) {
+          if (muted == null) {
+            // One HMGET for all members, only when some device is offline: muted members get no push at all.
+            muted = chats == null ? Future.succeededFuture(Set.of())
+                : chats.mutedAmong(env.channelId(), Set.copyOf(userOf.values())).recover(err -> Future.succeededFuture(Set.of()));
+          }
+          UUID user = userOf.get(device);
+          jobs.add(muted.compose(m -> m.contains(user) ? Future.succeededFuture() : notify(env, user, device)));
         }
-      } else if (!device.equals(env.senderDevice())) {
-        if (muted == null) {
-          // One HMGET for all members, only when some device is offline: muted members get no push at all.
-          muted = chats == null ? Future.succeededFuture(Set.of())
-              : chats.mutedAmong(env.channelId(), Set.copyOf(userOf.values())).recover(err -> Future.succeededFuture(Set.of()));
-        }
-        UUID user = userOf.get(device);
-        jobs.add(muted.compose(m -> m.contains(user) ? Future.succeededFuture() : notify(env, user, device)));
+      }
+      if (!msgByNode.isEmpty()) {
+        JsonObject msg = env.msgFrame();
+        msgByNode.forEach((node, ds) -> framesByNode.computeIfAbsent(node, n -> new JsonArray()).add(part(msg, ds)));
       }
     }
-    String senderNode = nodes.get(env.senderDevice());
-    JsonObject msg = env.msgFrame();
-    Set<String> targets = new LinkedHashSet<>(msgByNode.keySet());
-    if (senderNode != null) {
-      targets.add(senderNode);
-    }
-    for (String node : targets) {
-      JsonArray frames = new JsonArray();
-      if (node.equals(senderNode)) {
-        frames.add(part(env.ackFrame(), List.of(env.senderDevice())));
-      }
-      List<UUID> msgDevices = msgByNode.get(node);
-      if (msgDevices != null) {
-        frames.add(part(msg, msgDevices));
-      }
-      eventBus.send(Addresses.gatewayDeliver(node), new JsonObject().put("frames", frames));
-    }
+    framesByNode.forEach((node, frames) ->
+        eventBus.send(Addresses.gatewayDeliver(node), new JsonObject().put("frames", frames)));
     return Future.all(jobs).mapEmpty();
   }
 

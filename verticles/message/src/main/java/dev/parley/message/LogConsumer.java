@@ -1,5 +1,7 @@
 package dev.parley.message;
 
+import dev.parley.shared.chats.ChatIndexer;
+import dev.parley.shared.message.Envelope;
 import dev.parley.shared.message.SendRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,13 +20,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * The message role's loop over the Kafka message log: poll a batch, run each channel's sends strictly in log
- * order (channels in parallel), and commit the batch's offsets only after every send in it is stored and handed to
- * fan-out. A failed batch is not committed: the consumer seeks back and the batch is replayed, which the
- * sequencer's dedup makes harmless. Kafka's group protocol gives each partition (hence each channel) one owner;
- * the conditional insert fences an owner that lost its partition without noticing.
+ * The message role's loop over the Kafka message log: poll a batch, sequence and store each channel's sends of the
+ * batch together (channels in parallel; one conditional batch per channel and bucket, see {@link Sequencer}), then
+ * hand them to fan-out. The next poll starts as soon as this batch is stored: its fan-out runs meanwhile (at most
+ * one batch's fan-out overlaps the next batch's storage), in order behind the same channel's previous fan-out.
+ * A batch's offsets are committed, in batch order, only after every send in it is stored and handed to fan-out.
+ * A batch whose storage failed is not committed: the consumer seeks back and it is replayed, which the sequencer's
+ * dedup makes harmless. Kafka's group protocol gives each partition (hence each channel) one owner; the conditional
+ * insert fences an owner that lost its partition without noticing.
  */
 public final class LogConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(LogConsumer.class);
@@ -37,23 +43,26 @@ public final class LogConsumer {
   private final Sequencer sequencer;
   private final FanOut fanOut;
   private final String topic;
+  private final ChatIndexer chats;
+  private final MessageMeters meters;
+  /** Each channel's last fan-out in flight: the next batch's fan-out of that channel runs after it. */
+  private final Map<UUID, Future<Void>> fanOutTail = new HashMap<>();
+  /** Completes when the last batch handled so far is committed (or given up); commits are chained in batch order. */
+  private Future<Void> committed = Future.succeededFuture();
   private volatile boolean stopped;
-  private dev.parley.shared.chats.ChatIndexer chats;
 
-  /** Also keeps the chat list and unread state (issue 7) around each new message's delivery. */
+  /**
+   * @param chats keeps the chat list and unread state (issue 7) around each batch's delivery; null for none
+   */
   public LogConsumer(Vertx vertx, KafkaConsumer<String, String> consumer, Sequencer sequencer, FanOut fanOut,
-                     String topic, dev.parley.shared.chats.ChatIndexer chats) {
-    this(vertx, consumer, sequencer, fanOut, topic);
-    this.chats = chats;
-  }
-
-  public LogConsumer(Vertx vertx, KafkaConsumer<String, String> consumer, Sequencer sequencer, FanOut fanOut,
-                     String topic) {
+                     String topic, ChatIndexer chats, MessageMeters meters) {
     this.vertx = vertx;
     this.consumer = consumer;
     this.sequencer = sequencer;
     this.fanOut = fanOut;
     this.topic = topic;
+    this.chats = chats;
+    this.meters = meters;
   }
 
   public Future<Void> start() {
@@ -87,44 +96,89 @@ public final class LogConsumer {
     });
   }
 
+  /** Completes when the batch is stored and the previous batch is committed (so one fan-out overlaps at most). */
   private Future<Void> handle(KafkaConsumerRecords<String, String> records) {
     if (records.isEmpty()) {
-      return Future.succeededFuture();
+      return committed;
     }
-    Map<String, List<KafkaConsumerRecord<String, String>>> byChannel = new LinkedHashMap<>();
+    Map<UUID, List<SendRecord>> byChannel = new LinkedHashMap<>();
     Map<TopicPartition, Long> first = new HashMap<>();
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, String> r = records.recordAt(i);
-      byChannel.computeIfAbsent(String.valueOf(r.key()), k -> new ArrayList<>()).add(r);
       TopicPartition tp = new TopicPartition(r.topic(), r.partition());
       first.merge(tp, r.offset(), Math::min);
       commit.merge(tp, new OffsetAndMetadata(r.offset() + 1, ""), (a, b) -> a.getOffset() >= b.getOffset() ? a : b);
-    }
-    long started = System.nanoTime();
-    List<Future<Void>> chains = new ArrayList<>();
-    for (List<KafkaConsumerRecord<String, String>> channel : byChannel.values()) {
-      Future<Void> chain = Future.succeededFuture();
-      for (KafkaConsumerRecord<String, String> r : channel) {
-        chain = chain.compose(v -> process(r));
+      SendRecord send = parse(r);
+      if (send != null) {
+        byChannel.computeIfAbsent(send.channelId(), k -> new ArrayList<>()).add(send);
       }
-      chains.add(chain);
     }
-    return Future.all(chains)
+    meters.batch(records.size());
+    long started = System.nanoTime();
+    List<Future<?>> stored = new ArrayList<>(byChannel.size());
+    List<Future<?>> handed = new ArrayList<>(byChannel.size());
+    byChannel.forEach((channel, sends) -> {
+      Future<List<Sequencer.Outcome>> outcomes = meters.timeStore(sequencer.process(sends));
+      stored.add(outcomes);
+      handed.add(outcomes.compose(list -> fanOutInOrder(channel, list)));
+    });
+    Future<Void> previous = committed;
+    // Commits stay in batch order (a late commit of an older batch would move the offsets back); a batch whose
+    // storage failed is not committed at all.
+    committed = Future.join(handed).transform(ar -> previous.compose(v -> ar.succeeded() ? commit(commit)
+        : Future.<Void>succeededFuture()));
+    return Future.all(stored)
         .onSuccess(v -> logSlowBatch(records.size(), byChannel.size(), started))
-        .compose(v -> consumer.commit(commit).<Void>mapEmpty()
-            // Losing the partition between the write and the commit is harmless: the next owner replays and dedups.
-            .recover(err -> {
-              LOG.warn("offset commit failed (partitions moved?): {}", err.toString());
-              return Future.succeededFuture();
-            }))
-        .recover(err -> rewind(first).compose(v -> Future.failedFuture(err)));
+        .recover(err -> rewind(first).compose(v -> Future.failedFuture(err)))
+        .compose(v -> previous);
+  }
+
+  private static SendRecord parse(KafkaConsumerRecord<String, String> r) {
+    try {
+      return SendRecord.fromJson(new JsonObject(r.value()));
+    } catch (RuntimeException e) {
+      // A record no code can ever store: skipping it is the only way forward; it is logged with its position.
+      LOG.error("skipping malformed record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+      return null;
+    }
+  }
+
+  private Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    return consumer.commit(offsets).<Void>mapEmpty()
+        // Losing the partition between the write and the commit is harmless: the next owner replays and dedups.
+        .recover(err -> {
+          LOG.warn("offset commit failed (partitions moved?): {}", err.toString());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Runs this batch's fan-out of the channel after the channel's previous one, so frames keep seq order. */
+  private Future<Void> fanOutInOrder(UUID channel, List<Sequencer.Outcome> outcomes) {
+    Future<Void> before = fanOutTail.getOrDefault(channel, Future.succeededFuture());
+    Future<Void> mine = before.compose(v -> meters.timeFanOut(deliver(outcomes)));
+    fanOutTail.put(channel, mine);
+    mine.onComplete(ar -> fanOutTail.remove(channel, mine));
+    return mine;
+  }
+
+  private Future<Void> deliver(List<Sequencer.Outcome> outcomes) {
+    meters.stored(outcomes);
+    List<Envelope> envs = outcomes.stream().map(Sequencer.Outcome::envelope).toList();
+    // Chat updates run for duplicates too (they are idempotent): a replayed batch must not leave the index behind.
+    Future<Void> delivery = chats == null ? fanOut.deliver(outcomes) : chats.around(envs, () -> fanOut.deliver(outcomes));
+    // A delivery failure is not a storage failure: recipients fill the gap from history, the sender retries.
+    return delivery.recover(err -> {
+      Envelope last = envs.get(envs.size() - 1);
+      LOG.warn("channel {} up to seq {}: fan-out failed: {}", last.channelId(), last.seq(), err.toString());
+      return Future.succeededFuture();
+    });
   }
 
   private static void logSlowBatch(int records, int channels, long startedNs) {
     long ms = (System.nanoTime() - startedNs) / 1_000_000;
     if (ms > SLOW_BATCH_MS) {
-      LOG.info("batch of {} records in {} channels took {} ms", records, channels, ms);
+      LOG.info("batch of {} records in {} channels took {} ms to store", records, channels, ms);
     }
   }
 
@@ -133,27 +187,5 @@ public final class LogConsumer {
     List<Future<Void>> seeks = new ArrayList<>();
     first.forEach((tp, offset) -> seeks.add(consumer.seek(tp, offset)));
     return Future.join(seeks).<Void>mapEmpty().recover(err -> Future.succeededFuture());
-  }
-
-  private Future<Void> process(KafkaConsumerRecord<String, String> r) {
-    SendRecord send;
-    try {
-      send = SendRecord.fromJson(new JsonObject(r.value()));
-    } catch (RuntimeException e) {
-      // A record no code can ever store: skipping it is the only way forward; it is logged with its position.
-      LOG.error("skipping malformed record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-      return Future.succeededFuture();
-    }
-    return sequencer.process(send).compose(outcome -> {
-      // Chat updates run for duplicates too (they are idempotent): a replayed batch must not leave the index behind.
-      java.util.function.Supplier<Future<Void>> fan = () -> outcome.duplicate() ? fanOut.ackOnly(outcome.envelope())
-          : fanOut.deliver(outcome.envelope());
-      Future<Void> delivery = chats == null ? fan.get() : chats.around(outcome.envelope(), fan);
-      // A delivery failure is not a storage failure: recipients fill the gap from history, the sender retries.
-      return delivery.recover(err -> {
-        LOG.warn("channel {} seq {}: fan-out failed: {}", send.channelId(), outcome.envelope().seq(), err.toString());
-        return Future.succeededFuture();
-      });
-    });
   }
 }

@@ -1,5 +1,8 @@
 package dev.parley.message;
 
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import dev.parley.shared.message.ChainHash;
@@ -88,17 +91,55 @@ public final class MessageStore {
 
   /** Inserts the message unless its seq is taken; {@code false} means another writer holds that seq. */
   public Future<Boolean> insertIfAbsent(Envelope e) {
-    return cassandra.execute(insert.bind(e.channelId(), bucketOf(e.seq()), e.seq(), e.msgId(), e.senderUser(),
-            e.senderDevice(), e.clientMsgId(), e.kind(), ByteBuffer.wrap(e.payload()), ByteBuffer.wrap(e.hash()),
-            Instant.ofEpochMilli(e.ts())))
+    return insertIfAbsent(List.of(e));
+  }
+
+  /**
+   * Inserts consecutive messages of one {@code (channel, bucket)} partition in one conditional batch: all of them, or
+   * none if any of their seqs is taken ({@code false}: another writer holds one of them). One Paxos round for the
+   * lot — Cassandra only accepts conditional batches whose statements hit a single partition, so callers split at
+   * bucket boundaries.
+   */
+  public Future<Boolean> insertIfAbsent(List<Envelope> samePartition) {
+    if (samePartition.isEmpty()) {
+      return Future.succeededFuture(true);
+    }
+    int bucket = bucketOf(samePartition.get(0).seq());
+    UUID channel = samePartition.get(0).channelId();
+    for (Envelope e : samePartition) {
+      if (bucketOf(e.seq()) != bucket || !e.channelId().equals(channel)) {
+        throw new IllegalArgumentException("a conditional batch must stay in one (channel, bucket) partition");
+      }
+    }
+    if (samePartition.size() == 1) {
+      return cassandra.execute(bindInsert(samePartition.get(0))).map(rs -> rs.wasApplied());
+    }
+    List<BoundStatement> inserts = new ArrayList<>(samePartition.size());
+    samePartition.forEach(e -> inserts.add(bindInsert(e)));
+    return cassandra.execute(BatchStatement.newInstance(DefaultBatchType.LOGGED).addAll(inserts))
         .map(rs -> rs.wasApplied());
   }
 
-  /** Writes the dedup row and advances the head hint for a message that is stored. */
-  public Future<Void> recordStored(Envelope e) {
-    return Future.all(
-        cassandra.execute(insertDedup.bind(e.channelId(), e.senderDevice(), e.clientMsgId(), e.seq())),
-        cassandra.execute(updateHead.bind(e.seq(), e.seq(), ByteBuffer.wrap(e.hash()), e.channelId()))).mapEmpty();
+  private BoundStatement bindInsert(Envelope e) {
+    return insert.bind(e.channelId(), bucketOf(e.seq()), e.seq(), e.msgId(), e.senderUser(), e.senderDevice(),
+        e.clientMsgId(), e.kind(), ByteBuffer.wrap(e.payload()), ByteBuffer.wrap(e.hash()), Instant.ofEpochMilli(e.ts()));
+  }
+
+  /**
+   * Writes the dedup rows (in parallel: each is its own partition) and advances the head hint once, to the last
+   * message, for messages of one channel that are stored, in seq order.
+   */
+  public Future<Void> recordStored(List<Envelope> stored) {
+    if (stored.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<?>> writes = new ArrayList<>(stored.size() + 1);
+    for (Envelope e : stored) {
+      writes.add(cassandra.execute(insertDedup.bind(e.channelId(), e.senderDevice(), e.clientMsgId(), e.seq())));
+    }
+    Envelope last = stored.get(stored.size() - 1);
+    writes.add(cassandra.execute(updateHead.bind(last.seq(), last.seq(), ByteBuffer.wrap(last.hash()), last.channelId())));
+    return Future.all(writes).mapEmpty();
   }
 
   /** The seq a (device, clientMsgId) was stored under, or null. */
@@ -139,10 +180,9 @@ public final class MessageStore {
             return Future.succeededFuture(from);
           }
           List<Envelope> found = rows.stream().map(MessageStore::envelope).toList();
-          List<Future<Void>> repairs = found.stream().map(this::recordStored).toList();
           Envelope last = found.get(found.size() - 1);
           Head next = new Head(last.seq(), last.hash());
-          return Future.all(repairs).compose(v -> last.seq() == bucketEnd
+          return recordStored(found).compose(v -> last.seq() == bucketEnd
               ? rollForward(channelId, next) : Future.succeededFuture(next));
         });
   }

@@ -5,6 +5,7 @@ import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.deps.KafkaClientConfig;
 import dev.parley.shared.ids.MsgIdGenerator;
 import dev.parley.shared.membership.Memberships;
+import dev.parley.shared.metrics.Metrics;
 import dev.parley.shared.session.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -49,7 +50,8 @@ public final class MessageVerticle extends VerticleBase {
         new dev.parley.shared.chats.ChatStore(clients.redis()), memberships,
         new dev.parley.shared.chats.DevicePush(vertx.eventBus(), new SessionDirectory(clients.redis())),
         System::currentTimeMillis);
-    logConsumer = new LogConsumer(vertx, consumer, sequencer, fanOut, config.kafka().messagesTopic(), chats);
+    logConsumer = new LogConsumer(vertx, consumer, sequencer, fanOut, config.kafka().messagesTopic(), chats,
+        new MessageMeters(Metrics.registry()));
     return store.prepare()
         .compose(v -> memberships.listen(vertx))
         .compose(v -> chats.listen(vertx))

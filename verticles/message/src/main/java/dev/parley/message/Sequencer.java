@@ -9,14 +9,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * Assigns each send its place in the channel's history: the next gapless seq, a fresh msgId and the chained hash,
  * then stores it (fenced by the conditional insert) — or recognises it as a retry of a send already stored.
- * Callers run the sends of one channel strictly one after another (the consumer loop does). Event-loop only.
+ *
+ * <p>A channel's sends of one poll are sequenced together: their dedup rows are looked up in parallel, the new ones
+ * get consecutive seqs and go to Cassandra in one conditional batch per {@code (channel, bucket)} partition (one
+ * Paxos round instead of one per message). A refused batch means the cached head was stale (a zombie, or a writer
+ * that lost its partition): the head is dropped and re-read, and the sends not stored yet are decided again.
+ * Callers run one channel's batches strictly one after another (the consumer loop does). Event-loop only.
  */
 public final class Sequencer {
   private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
@@ -25,6 +34,9 @@ public final class Sequencer {
 
   /** The stored message, and whether this send was a retry of one stored earlier (then nothing new was written). */
   public record Outcome(Envelope envelope, boolean duplicate) {
+  }
+
+  private record SendKey(UUID device, String clientMsgId) {
   }
 
   private final MessageStore store;
@@ -49,45 +61,140 @@ public final class Sequencer {
   }
 
   public Future<Outcome> process(SendRecord send) {
-    return attempt(send, 0);
+    return process(List.of(send)).map(all -> all.get(0));
   }
 
-  private Future<Outcome> attempt(SendRecord send, int conflicts) {
-    return head(send.channelId())
-        .compose(head -> store.findDuplicate(send.channelId(), send.senderDevice(), send.clientMsgId())
-            .compose(dupSeq -> dupSeq != null ? duplicate(send, dupSeq) : append(send, head, conflicts)));
-  }
-
-  private Future<Outcome> duplicate(SendRecord send, long seq) {
-    return store.read(send.channelId(), seq).compose(env -> env == null
-        ? Future.failedFuture(new IllegalStateException("dedup row of channel " + send.channelId() + " points at seq "
-            + seq + " which is not stored"))
-        : Future.succeededFuture(new Outcome(env, true)));
-  }
-
-  private Future<Outcome> append(SendRecord send, MessageStore.Head head, int conflicts) {
-    long seq = head.lastSeq() + 1;
-    long msgId = ids.next();
-    byte[] hash = ChainHash.next(head.lastHash(), seq, msgId, send.senderUser(), send.senderDevice(), send.kind(),
-        send.payload());
-    Envelope env = new Envelope(send.channelId(), seq, msgId, hash, send.senderUser(), send.senderDevice(),
-        send.clientMsgId(), send.kind(), send.payload(), clock.millis());
-    return store.insertIfAbsent(env).compose(applied -> {
-      if (applied) {
-        heads.put(send.channelId(), new MessageStore.Head(seq, hash));
-        return store.recordStored(env).map(new Outcome(env, false));
+  /**
+   * Sequences sends of one channel, in log order; one outcome per send, in the same order. A send repeated inside
+   * the list (a client retry that landed in the same poll) is stored once: later copies are duplicates of the first.
+   */
+  public Future<List<Outcome>> process(List<SendRecord> sends) {
+    if (sends.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    UUID channel = sends.get(0).channelId();
+    int[] firstCopy = new int[sends.size()];
+    List<Integer> distinct = new ArrayList<>(sends.size());
+    Map<SendKey, Integer> seen = new HashMap<>();
+    for (int i = 0; i < sends.size(); i++) {
+      SendRecord s = sends.get(i);
+      if (!s.channelId().equals(channel)) {
+        throw new IllegalArgumentException("sends of one call must share a channel");
       }
-      // Another writer stored this seq: our head was stale (we may be a zombie). Reload and decide again; the
-      // reload re-creates dedup rows, so a send that writer already stored is recognised as a duplicate.
-      heads.remove(send.channelId());
-      LOG.warn("channel {}: seq {} already taken by another writer (conflict {}); reloading the head",
-          send.channelId(), seq, conflicts + 1);
-      if (conflicts + 1 >= MAX_CONFLICTS) {
-        return Future.failedFuture(new IllegalStateException("channel " + send.channelId() + ": " + MAX_CONFLICTS
-            + " seq conflicts in a row; another writer is active"));
+      Integer first = seen.putIfAbsent(new SendKey(s.senderDevice(), s.clientMsgId()), i);
+      firstCopy[i] = first == null ? i : first;
+      if (first == null) {
+        distinct.add(i);
       }
-      return attempt(send, conflicts + 1);
+    }
+    Outcome[] out = new Outcome[sends.size()];
+    return attempt(channel, sends, distinct, out, 0).map(v -> {
+      for (int i = 0; i < out.length; i++) {
+        if (firstCopy[i] != i) {
+          out[i] = new Outcome(out[firstCopy[i]].envelope(), true);
+        }
+      }
+      return Arrays.asList(out);
     });
+  }
+
+  /** Decides {@code pending} (indexes into {@code sends}, distinct keys, log order) and fills their outcomes. */
+  private Future<Void> attempt(UUID channel, List<SendRecord> sends, List<Integer> pending, Outcome[] out,
+                               int conflicts) {
+    return head(channel).compose(head -> lookUpDuplicates(channel, sends, pending).compose(dupSeqs -> {
+      List<Future<?>> done = new ArrayList<>();
+      List<Integer> fresh = new ArrayList<>(pending.size());
+      for (int k = 0; k < pending.size(); k++) {
+        int index = pending.get(k);
+        Long seq = dupSeqs.get(k);
+        if (seq == null) {
+          fresh.add(index);
+        } else {
+          done.add(duplicate(channel, seq).map(env -> out[index] = new Outcome(env, true)));
+        }
+      }
+      if (!fresh.isEmpty()) {
+        done.add(append(channel, sends, fresh, head, out, conflicts));
+      }
+      return Future.all(done).mapEmpty();
+    }));
+  }
+
+  private Future<List<Long>> lookUpDuplicates(UUID channel, List<SendRecord> sends, List<Integer> pending) {
+    List<Future<Long>> lookups = new ArrayList<>(pending.size());
+    for (int index : pending) {
+      SendRecord s = sends.get(index);
+      lookups.add(store.findDuplicate(channel, s.senderDevice(), s.clientMsgId()));
+    }
+    return Future.all(lookups).map(all -> {
+      List<Long> seqs = new ArrayList<>(lookups.size());
+      lookups.forEach(f -> seqs.add(f.result()));
+      return seqs;
+    });
+  }
+
+  private Future<Envelope> duplicate(UUID channel, long seq) {
+    return store.read(channel, seq).compose(env -> env == null
+        ? Future.failedFuture(new IllegalStateException("dedup row of channel " + channel + " points at seq "
+            + seq + " which is not stored"))
+        : Future.succeededFuture(env));
+  }
+
+  private Future<Void> append(UUID channel, List<SendRecord> sends, List<Integer> fresh, MessageStore.Head head,
+                              Outcome[] out, int conflicts) {
+    List<Envelope> envs = new ArrayList<>(fresh.size());
+    long seq = head.lastSeq();
+    byte[] hash = head.lastHash();
+    for (int index : fresh) {
+      SendRecord s = sends.get(index);
+      seq++;
+      long msgId = ids.next();
+      hash = ChainHash.next(hash, seq, msgId, s.senderUser(), s.senderDevice(), s.kind(), s.payload());
+      envs.add(new Envelope(channel, seq, msgId, hash, s.senderUser(), s.senderDevice(), s.clientMsgId(), s.kind(),
+          s.payload(), clock.millis()));
+    }
+    return insertByPartition(envs, 0).compose(stored -> {
+      for (int k = 0; k < stored; k++) {
+        out[fresh.get(k)] = new Outcome(envs.get(k), false);
+      }
+      if (stored > 0) {
+        Envelope last = envs.get(stored - 1);
+        heads.put(channel, new MessageStore.Head(last.seq(), last.hash()));
+      }
+      Future<Void> recorded = store.recordStored(envs.subList(0, stored));
+      if (stored == envs.size()) {
+        return recorded;
+      }
+      // Another writer stored one of these seqs: our head was stale (we may be a zombie). Reload and decide the rest
+      // again; the reload re-creates dedup rows, so a send that writer already stored is recognised as a duplicate.
+      heads.remove(channel);
+      LOG.warn("channel {}: seq {} already taken by another writer (conflict {}); reloading the head",
+          channel, envs.get(stored).seq(), conflicts + 1);
+      if (conflicts + 1 >= MAX_CONFLICTS) {
+        return recorded.compose(v -> Future.failedFuture(new IllegalStateException("channel " + channel + ": "
+            + MAX_CONFLICTS + " seq conflicts in a row; another writer is active")));
+      }
+      List<Integer> rest = fresh.subList(stored, fresh.size());
+      return recorded.compose(v -> attempt(channel, sends, rest, out, conflicts + 1));
+    });
+  }
+
+  /**
+   * Inserts {@code envs[from..]} one conditional batch per bucket, in seq order, stopping at the first refused
+   * batch; the result is how many were stored (a prefix: a refused batch stored none of its rows).
+   */
+  private Future<Integer> insertByPartition(List<Envelope> envs, int from) {
+    if (from == envs.size()) {
+      return Future.succeededFuture(from);
+    }
+    int bucket = store.bucketOf(envs.get(from).seq());
+    int to = from;
+    while (to < envs.size() && store.bucketOf(envs.get(to).seq()) == bucket) {
+      to++;
+    }
+    int end = to;
+    return store.insertIfAbsent(envs.subList(from, end))
+        .compose(applied -> applied ? insertByPartition(envs, end) : Future.succeededFuture(from));
   }
 
   private Future<MessageStore.Head> head(UUID channelId) {

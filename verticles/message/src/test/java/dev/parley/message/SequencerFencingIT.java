@@ -110,6 +110,109 @@ class SequencerFencingIT {
     assertChain(await(store.range(channel, 1, 10)));
   }
 
+  @Test
+  @DisplayName("a send repeated inside one batch is stored once; a send stored by an earlier batch is a duplicate")
+  void duplicatesInsideOneBatch() {
+    UUID channel = UUID.randomUUID();
+    UUID device = UUID.randomUUID();
+    MessageStore store = store();
+    Sequencer sequencer = sequencer(store, 4);
+    assertThat(await(sequencer.process(send(channel, device, "early"))).envelope().seq()).isEqualTo(1);
+
+    List<Sequencer.Outcome> out = await(sequencer.process(List.of(send(channel, device, "a"),
+        send(channel, device, "b"), send(channel, device, "a"), send(channel, device, "early"),
+        send(channel, device, "c"), send(channel, device, "early"))));
+    assertThat(out).extracting(o -> o.envelope().seq()).containsExactly(2L, 3L, 2L, 1L, 4L, 1L);
+    assertThat(out).extracting(Sequencer.Outcome::duplicate).containsExactly(false, false, true, true, false, true);
+    assertThat(out.get(2).envelope().msgId()).isEqualTo(out.get(0).envelope().msgId());
+
+    List<Envelope> all = await(store.range(channel, 1, 100));
+    assertThat(all).extracting(Envelope::clientMsgId).containsExactly("early", "a", "b", "c");
+    assertChain(all);
+    // The dedup rows of the batch were written: a later retry of "b" is recognised.
+    Sequencer.Outcome retry = await(sequencer(store(), 5).process(send(channel, device, "b")));
+    assertThat(retry.duplicate()).isTrue();
+    assertThat(retry.envelope().seq()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("a batch crossing bucket boundaries is stored gapless in every bucket, one chained history")
+  void batchAcrossBuckets() {
+    UUID channel = UUID.randomUUID();
+    UUID device = UUID.randomUUID();
+    MessageStore store = store();
+    Sequencer sequencer = sequencer(store, 6);
+    for (int i = 1; i <= 8; i++) {
+      await(sequencer.process(send(channel, device, "pre-" + i)));
+    }
+    List<SendRecord> batch = new java.util.ArrayList<>();
+    for (int i = 1; i <= 15; i++) {
+      batch.add(send(channel, device, "batch-" + i));
+    }
+    List<Sequencer.Outcome> out = await(sequencer.process(batch));
+    assertThat(out).extracting(o -> o.envelope().seq()).containsExactlyElementsOf(
+        java.util.stream.LongStream.rangeClosed(9, 23).boxed().toList());
+    assertThat(out).noneMatch(Sequencer.Outcome::duplicate);
+
+    List<Envelope> all = await(store.range(channel, 1, 100));
+    assertThat(all).extracting(Envelope::seq).containsExactlyElementsOf(
+        java.util.stream.LongStream.rangeClosed(1, 23).boxed().toList());
+    assertChain(all);
+    // A fresh writer finds the same head (the hint points at 23).
+    assertThat(await(sequencer(store(), 7).process(send(channel, device, "after"))).envelope().seq()).isEqualTo(24);
+  }
+
+  @Test
+  @DisplayName("a zombie's conditional batch under taken seqs is refused whole; it re-reads and appends after")
+  void zombieBatchIsRefused() {
+    UUID channel = UUID.randomUUID();
+    UUID device = UUID.randomUUID();
+    MessageStore store = store();
+    Sequencer zombie = sequencer(store, 8);
+    Sequencer owner = sequencer(store(), 9);
+    assertThat(await(zombie.process(send(channel, device, "z-0"))).envelope().seq()).isEqualTo(1);
+    for (int i = 1; i <= 3; i++) {
+      assertThat(await(owner.process(send(channel, device, "o-" + i))).envelope().seq()).isEqualTo(i + 1);
+    }
+    // The zombie's batch would take 2..5 (the owner holds 2..4): none of it may be stored there.
+    List<Sequencer.Outcome> out = await(zombie.process(List.of(send(channel, device, "z-1"),
+        send(channel, device, "o-2"), send(channel, device, "z-2"), send(channel, device, "z-1"))));
+    assertThat(out).extracting(o -> o.envelope().seq()).containsExactly(5L, 3L, 6L, 5L);
+    assertThat(out).extracting(Sequencer.Outcome::duplicate).containsExactly(false, true, false, true);
+
+    List<Envelope> all = await(store.range(channel, 1, 100));
+    assertThat(all).extracting(Envelope::clientMsgId).containsExactly("z-0", "o-1", "o-2", "o-3", "z-1", "z-2");
+    assertChain(all);
+  }
+
+  @Test
+  @DisplayName("when a batch's second bucket is refused, its first bucket stays stored and the rest is re-decided")
+  void refusedSecondBucket() {
+    UUID channel = UUID.randomUUID();
+    UUID device = UUID.randomUUID();
+    MessageStore store = store();
+    Sequencer writer = sequencer(store, 10);
+    Envelope eighth = null;
+    for (int i = 1; i <= 8; i++) {
+      eighth = await(writer.process(send(channel, device, "w-" + i))).envelope();
+    }
+    // Another writer holds seq 11 (in the next bucket) behind this writer's back.
+    SendRecord other = send(channel, UUID.randomUUID(), "other-11");
+    Envelope taken = new Envelope(channel, 11, 4242, ChainHash.genesis(), other.senderUser(), other.senderDevice(),
+        other.clientMsgId(), other.kind(), other.payload(), System.currentTimeMillis());
+    assertThat(await(store.insertIfAbsent(taken))).isTrue();
+
+    List<Sequencer.Outcome> out = await(writer.process(List.of(send(channel, device, "b-9"),
+        send(channel, device, "b-10"), send(channel, device, "b-11"), send(channel, device, "b-12"))));
+    assertThat(out).extracting(o -> o.envelope().seq()).containsExactly(9L, 10L, 12L, 13L);
+    assertThat(out).noneMatch(Sequencer.Outcome::duplicate);
+    List<Envelope> all = await(store.range(channel, 1, 100));
+    assertThat(all).extracting(Envelope::clientMsgId).containsSubsequence("w-8", "b-9", "b-10", "other-11", "b-11",
+        "b-12");
+    assertThat(all.get(10).msgId()).as("the other writer's row is untouched").isEqualTo(4242);
+    assertThat(out.get(0).envelope().hash()).isNotEqualTo(eighth.hash());
+  }
+
   private static void assertChain(List<Envelope> messages) {
     byte[] prev = ChainHash.genesis();
     for (Envelope e : messages) {
