@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +51,8 @@ public final class ParleyClient {
   private final Inbox inbox;
   private final List<JsonObject> errors = new CopyOnWriteArrayList<>();
   private Consumer<JsonObject> frameListener = f -> { };
+  private Consumer<Throwable> connectFailureListener = err -> { };
+  private IntConsumer closeListener = code -> { };
   private WebSocket ws;
   private boolean ready;
   private boolean closing;
@@ -59,19 +62,28 @@ public final class ParleyClient {
   private String gatewayNode;
   private Promise<Void> firstReady = Promise.promise();
 
-  private ParleyClient(Vertx vertx, Options options) {
+  private ParleyClient(Vertx vertx, Options options, WebClient web) {
     this.vertx = vertx;
     this.ctx = vertx.getOrCreateContext();
     this.options = options;
     this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(4 * 1024 * 1024)
         .setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(3_000));
-    this.rest = new RestApi(WebClient.create(vertx), options.restBaseUrl());
+    this.rest = new RestApi(web, options.restBaseUrl());
     this.outbox = new Outbox(vertx, RESEND_AFTER_MS, this::write);
     this.inbox = new Inbox(vertx, rest, options.accessToken(), options.deviceId());
   }
 
   public static ParleyClient create(Vertx vertx, Options options) {
-    return new ParleyClient(vertx, options);
+    return new ParleyClient(vertx, options, WebClient.create(vertx));
+  }
+
+  /**
+   * Like {@link #create(Vertx, Options)}, but the REST calls (history, gateway assignment) go through {@code web},
+   * which many clients may share: a process holding thousands of devices (a load generator) then keeps one HTTP
+   * connection pool instead of one per device. The client never closes {@code web}.
+   */
+  public static ParleyClient create(Vertx vertx, Options options, WebClient web) {
+    return new ParleyClient(vertx, options, web);
   }
 
   /** Sets the handler of verified, in-order messages (called on the client's context). */
@@ -83,6 +95,18 @@ public final class ParleyClient {
   /** Sees every frame the gateway sends, before any processing (diagnostics and tests). */
   public ParleyClient onFrame(Consumer<JsonObject> listener) {
     this.frameListener = listener;
+    return this;
+  }
+
+  /** Sees every failed connect attempt (refused upgrade, timeout, no gateway assigned), before the retry. */
+  public ParleyClient onConnectFailure(Consumer<Throwable> listener) {
+    this.connectFailureListener = listener;
+    return this;
+  }
+
+  /** Sees every socket that closed, with its close code (-1: none), before any reconnect. */
+  public ParleyClient onSocketClosed(IntConsumer listener) {
+    this.closeListener = listener;
     return this;
   }
 
@@ -143,6 +167,14 @@ public final class ParleyClient {
     return onCtx(() -> Future.succeededFuture(outbox.size()));
   }
 
+  /**
+   * Drops the current socket as a network failure would: the client reconnects on its own, re-sends what is
+   * unacknowledged and syncs its channels (reconnect-storm tests). A no-op while no socket is open.
+   */
+  public Future<Void> disconnect() {
+    return onCtx(() -> ws == null ? Future.succeededFuture() : ws.close());
+  }
+
   public Future<Void> close() {
     return onCtx(() -> {
       closing = true;
@@ -159,6 +191,7 @@ public final class ParleyClient {
         dial(t.result());
       } else if (!closing) {
         LOG.debug("device {}: no gateway assignment yet: {}", options.deviceId(), t.cause().toString());
+        connectFailureListener.accept(t.cause());
         redial();
       }
     });
@@ -172,6 +205,7 @@ public final class ParleyClient {
         attach(ar.result());
       } else if (!closing) {
         LOG.debug("device {}: connect to {} failed: {}", options.deviceId(), url, ar.cause().toString());
+        connectFailureListener.accept(ar.cause());
         redial();
       }
     });
@@ -199,6 +233,7 @@ public final class ParleyClient {
       ws = null;
       ready = false;
       lastCloseCode = socket.closeStatusCode() == null ? -1 : socket.closeStatusCode();
+      closeListener.accept(lastCloseCode);
       if (lastCloseCode == CLOSE_REVOKED) {
         // The device was removed: its token is refused from now on, reconnecting cannot help.
         closing = true;

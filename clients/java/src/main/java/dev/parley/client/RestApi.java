@@ -65,6 +65,18 @@ public final class RestApi {
         .map(r -> r.bodyAsJsonObject().getString("url"));
   }
 
+  /**
+   * The channel's latest message (its seq and hash are where a device starts {@link ParleyClient#track tracking}
+   * a channel without reading its whole history), or null when the channel has none.
+   */
+  public Future<Message> latest(String accessToken, UUID channelId) {
+    String url = baseUrl + "/v1/channels/" + channelId + "/messages?limit=1";
+    return web.getAbs(url).bearerTokenAuthentication(accessToken).send().compose(r -> ok(r, "history")).map(r -> {
+      JsonArray messages = r.bodyAsJsonObject().getJsonArray("messages");
+      return messages == null || messages.isEmpty() ? null : Message.fromJson(messages.getJsonObject(messages.size() - 1));
+    });
+  }
+
   /** All messages with {@code after < seq < before} (before 0: up to the newest), page by page. */
   public Future<List<Message>> history(String accessToken, UUID channelId, long after, long before) {
     return page(accessToken, channelId, after, before, new ArrayList<>());
