@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Delivers a stored message: the {@code ack} to the sending device, the {@code msg} to every other device of every
@@ -59,6 +60,14 @@ public final class FanOut {
    * gateway node for the whole list, with the frames in seq order (a gateway writes them in that order).
    */
   public Future<Void> deliver(List<Sequencer.Outcome> outcomes) {
+    return prepare(outcomes).compose(Supplier::get);
+  }
+
+  /**
+   * The lookups of {@link #deliver} (members, sessions) started now; the returned supplier sends the frames. Lets a
+   * caller overlap the lookups with work that must finish before anything is delivered (the chat head update).
+   */
+  public Future<Supplier<Future<Void>>> prepare(List<Sequencer.Outcome> outcomes) {
     boolean anyNew = outcomes.stream().anyMatch(o -> !o.duplicate());
     UUID channel = outcomes.get(0).envelope().channelId();
     Future<List<Memberships.MemberDevice>> members = anyNew ? memberships.devicesOf(channel)
@@ -72,7 +81,7 @@ public final class FanOut {
       });
       outcomes.forEach(o -> devices.add(o.envelope().senderDevice()));
       List<UUID> all = List.copyOf(devices);
-      return sessions.lookup(all).compose(nodes -> send(outcomes, all, nodes, userOf));
+      return sessions.lookup(all).map(nodes -> (Supplier<Future<Void>>) () -> send(outcomes, all, nodes, userOf));
     });
   }
 

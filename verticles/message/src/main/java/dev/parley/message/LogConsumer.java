@@ -15,18 +15,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The message role's loop over the Kafka message log: poll a batch, sequence and store each channel's sends of the
  * batch together (channels in parallel; one conditional batch per channel and bucket, see {@link Sequencer}), then
- * hand them to fan-out. The next poll starts as soon as this batch is stored: its fan-out runs meanwhile (at most
- * one batch's fan-out overlaps the next batch's storage), in order behind the same channel's previous fan-out.
+ * hand them to fan-out. The next poll starts as soon as this batch is stored: its fan-out runs meanwhile (up to
+ * {@link #MAX_UNCOMMITTED} batches' fan-outs overlap the next batches' storage), each channel's in order behind
+ * that channel's previous fan-out.
  * A batch's offsets are committed, in batch order, only after every send in it is stored and handed to fan-out.
  * A batch whose storage failed is not committed: the consumer seeks back and it is replayed, which the sequencer's
  * dedup makes harmless. Kafka's group protocol gives each partition (hence each channel) one owner; the conditional
@@ -37,6 +41,11 @@ public final class LogConsumer {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final long RETRY_DELAY_MS = 1_000;
   private static final long SLOW_BATCH_MS = 500;
+  /**
+   * Stored batches whose fan-out may still run while the next batch is polled and stored: storage and fan-out
+   * overlap instead of adding up; the bound keeps memory and the replay after a crash small.
+   */
+  private static final int MAX_UNCOMMITTED = 4;
 
   private final Vertx vertx;
   private final KafkaConsumer<String, String> consumer;
@@ -49,6 +58,8 @@ public final class LogConsumer {
   private final Map<UUID, Future<Void>> fanOutTail = new HashMap<>();
   /** Completes when the last batch handled so far is committed (or given up); commits are chained in batch order. */
   private Future<Void> committed = Future.succeededFuture();
+  /** Batches stored but not yet committed (fan-out still running), oldest first. */
+  private final Deque<Future<Void>> uncommitted = new ArrayDeque<>();
   private volatile boolean stopped;
 
   /**
@@ -96,10 +107,10 @@ public final class LogConsumer {
     });
   }
 
-  /** Completes when the batch is stored and the previous batch is committed (so one fan-out overlaps at most). */
+  /** Completes when the batch is stored and there is room for another batch whose fan-out is still running. */
   private Future<Void> handle(KafkaConsumerRecords<String, String> records) {
     if (records.isEmpty()) {
-      return committed;
+      return Future.succeededFuture();
     }
     Map<UUID, List<SendRecord>> byChannel = new LinkedHashMap<>();
     Map<TopicPartition, Long> first = new HashMap<>();
@@ -126,12 +137,24 @@ public final class LogConsumer {
     Future<Void> previous = committed;
     // Commits stay in batch order (a late commit of an older batch would move the offsets back); a batch whose
     // storage failed is not committed at all.
-    committed = Future.join(handed).transform(ar -> previous.compose(v -> ar.succeeded() ? commit(commit)
+    Future<Void> mine = Future.join(handed).transform(ar -> previous.compose(v -> ar.succeeded() ? commit(commit)
         : Future.<Void>succeededFuture()));
+    committed = mine;
+    uncommitted.addLast(mine);
+    mine.onComplete(ar -> uncommitted.remove(mine));
     return Future.all(stored)
         .onSuccess(v -> logSlowBatch(records.size(), byChannel.size(), started))
         .recover(err -> rewind(first).compose(v -> Future.failedFuture(err)))
-        .compose(v -> previous);
+        .compose(v -> roomForNextBatch());
+  }
+
+  /** Completes once at most {@link #MAX_UNCOMMITTED} batches are waiting for their fan-out (commits finish in order). */
+  private Future<Void> roomForNextBatch() {
+    int excess = uncommitted.size() - MAX_UNCOMMITTED;
+    if (excess <= 0) {
+      return Future.succeededFuture();
+    }
+    return new ArrayList<>(uncommitted).get(excess - 1);
   }
 
   private static SendRecord parse(KafkaConsumerRecord<String, String> r) {
@@ -166,7 +189,10 @@ public final class LogConsumer {
     meters.stored(outcomes);
     List<Envelope> envs = outcomes.stream().map(Sequencer.Outcome::envelope).toList();
     // Chat updates run for duplicates too (they are idempotent): a replayed batch must not leave the index behind.
-    Future<Void> delivery = chats == null ? fanOut.deliver(outcomes) : chats.around(envs, () -> fanOut.deliver(outcomes));
+    // Member and session lookups run while the chat head is updated; the frames go out after both.
+    Future<Supplier<Future<Void>>> prepared = fanOut.prepare(outcomes);
+    Future<Void> delivery = chats == null ? prepared.compose(Supplier::get)
+        : chats.around(envs, () -> prepared.compose(Supplier::get));
     // A delivery failure is not a storage failure: recipients fill the gap from history, the sender retries.
     return delivery.recover(err -> {
       Envelope last = envs.get(envs.size() - 1);
