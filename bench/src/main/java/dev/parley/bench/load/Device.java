@@ -74,9 +74,9 @@ final class Device {
     this.stats = stats;
   }
 
-  /** Creates the client on a new event-loop context (call from a non-Vert.x thread). */
-  Future<Void> create(Vertx vertx, WebClient web, String restBase, String token) {
-    ctx = vertx.getOrCreateContext();
+  /** Creates the client on {@code context} (its callbacks, timers and socket then live on that event loop). */
+  Future<Void> create(Vertx vertx, Context context, WebClient web, String restBase, String token) {
+    ctx = context;
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
     ctx.runOnContext(v -> {
       client = ParleyClient.create(vertx, new ParleyClient.Options(urls, restBase, user.userId(), user.deviceId(), token), web)

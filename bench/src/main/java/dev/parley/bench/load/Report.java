@@ -93,7 +93,11 @@ public final class Report {
       sb.append("---:|");
     }
     sb.append('\n');
+    boolean idle = runs.stream().allMatch(r -> "idle".equals(r.getString("scenario")));
     for (Row row : ROWS) {
+      if (idle && !row.path().startsWith("connect")) {
+        continue;
+      }
       List<Object> values = new ArrayList<>();
       runs.forEach(r -> values.add(at(r, row.path())));
       if (values.stream().allMatch(v -> v == null)) {

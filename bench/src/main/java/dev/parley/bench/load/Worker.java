@@ -3,6 +3,7 @@ package dev.parley.bench.load;
 import dev.parley.client.ChainHash;
 import dev.parley.client.Message;
 import dev.parley.client.RestApi;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Worker {
   private static final long HEAD_TIMEOUT_MS = 60_000;
+  private static final int EVENT_LOOPS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   private final LoadOptions opts;
   private final Manifest manifest;
@@ -49,7 +51,7 @@ public final class Worker {
   }
 
   public void run() {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10_000));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(EVENT_LOOPS).setBlockedThreadCheckInterval(10_000));
     try {
       run(vertx);
     } catch (InterruptedException e) {
@@ -76,9 +78,11 @@ public final class Worker {
         System.getenv().getOrDefault("PARLEY_AUTH_ISSUER", "parley"),
         System.getenv().getOrDefault("PARLEY_AUTH_AUDIENCE", "parley")), 30_000);
     Map<UUID, String> tokenOf = new HashMap<>();
-    for (Device d : devices) {
+    List<Context> loops = eventLoops(vertx);
+    for (int i = 0; i < devices.size(); i++) {
+      Device d = devices.get(i);
       tokenOf.put(d.deviceId(), tokens.issue(d.user.userId(), d.user.deviceId()));
-      await(d.create(vertx, web, rest, tokenOf.get(d.deviceId())), 10_000);
+      await(d.create(vertx, loops.get(i % loops.size()), web, rest, tokenOf.get(d.deviceId())), 10_000);
     }
     Map<UUID, Message> heads = heads(new RestApi(web, rest), tokenOf);
     connectAll();
@@ -87,6 +91,22 @@ public final class Worker {
     commandLoop(vertx);
     // The shared WebClient closes with Vert.x: a client stuck behind a hole keeps re-fetching history until then.
     finish();
+  }
+
+  /**
+   * One context per event loop (the contexts of a verticle's instances are spread over the loops, whereas
+   * {@code getOrCreateContext} from one thread would put every device on the same loop).
+   */
+  private static List<Context> eventLoops(Vertx vertx) {
+    List<Context> out = java.util.Collections.synchronizedList(new ArrayList<>());
+    await(vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+      @Override
+      public Future<?> start() {
+        out.add(context);
+        return Future.succeededFuture();
+      }
+    }, new io.vertx.core.DeploymentOptions().setInstances(EVENT_LOOPS)), 10_000);
+    return List.copyOf(out);
   }
 
   /** This worker's devices: channel j (pairs) / member i (group) / user i (idle) where j or i ≡ index (mod count). */
@@ -260,6 +280,13 @@ public final class Worker {
 
   private void finish() {
     devices.forEach(Device::stopSending);
+    // Closing cuts history fetches in flight: the client library's warnings about them are noise from here on.
+    // (A client stuck behind a hole re-fetches history on a timer; once Vert.x closes the HTTP client it throws.)
+    for (String name : List.of("dev.parley.client", "io.vertx.core.impl.ContextImpl")) {
+      if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
+        l.setLevel(name.startsWith("dev") ? ch.qos.logback.classic.Level.ERROR : ch.qos.logback.classic.Level.OFF);
+      }
+    }
     link.emit(stats.progress(t0Us < 0 ? -1 : (long) Math.ceil((MicroClock.nowMicros() - t0Us) / 1e6)));
     stats.stopping = true;
     List<Future<Void>> closes = new ArrayList<>();
