@@ -130,9 +130,11 @@ public final class LogConsumer {
     List<Future<?>> stored = new ArrayList<>(byChannel.size());
     List<Future<?>> handed = new ArrayList<>(byChannel.size());
     byChannel.forEach((channel, sends) -> {
-      Future<List<Sequencer.Outcome>> outcomes = meters.timeStore(sequencer.process(sends));
-      stored.add(outcomes);
-      handed.add(outcomes.compose(list -> fanOutInOrder(channel, list)));
+      Future<Sequencer.Batch> batch = sequencer.sequence(sends);
+      // Fan-out starts as soon as the message rows are stored; the dedup/head writes complete meanwhile.
+      Future<Void> recorded = meters.timeStore(batch.compose(Sequencer.Batch::recorded));
+      stored.add(recorded);
+      handed.add(Future.all(recorded, batch.compose(b -> fanOutInOrder(channel, b.outcomes()))));
     });
     Future<Void> previous = committed;
     // Commits stay in batch order (a late commit of an older batch would move the offsets back); a batch whose

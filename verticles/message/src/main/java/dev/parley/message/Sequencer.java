@@ -36,7 +36,19 @@ public final class Sequencer {
   public record Outcome(Envelope envelope, boolean duplicate) {
   }
 
+  /**
+   * A channel's sends sequenced together: their outcomes (known once the message rows are stored, so fan-out can
+   * start) and the writes of their dedup rows and head hint, which complete later. The channel's next batch must
+   * wait for those writes (its dedup lookups read them), and so must the offset commit.
+   */
+  public record Batch(List<Outcome> outcomes, Future<Void> recorded) {
+  }
+
   private record SendKey(UUID device, String clientMsgId) {
+  }
+
+  /** One call's state: its sends, their outcomes as they are decided, and its dedup/head writes in flight. */
+  private record Call(UUID channel, List<SendRecord> sends, Outcome[] out, List<Future<Void>> recordings) {
   }
 
   private final MessageStore store;
@@ -64,13 +76,19 @@ public final class Sequencer {
     return process(List.of(send)).map(all -> all.get(0));
   }
 
+  /** {@link #sequence}, completing once the dedup rows and head hint are written too. */
+  public Future<List<Outcome>> process(List<SendRecord> sends) {
+    return sequence(sends).compose(b -> b.recorded().map(b.outcomes()));
+  }
+
   /**
    * Sequences sends of one channel, in log order; one outcome per send, in the same order. A send repeated inside
    * the list (a client retry that landed in the same poll) is stored once: later copies are duplicates of the first.
+   * The outcomes are known once the message rows are stored (the commit point); the dedup and head writes follow.
    */
-  public Future<List<Outcome>> process(List<SendRecord> sends) {
+  public Future<Batch> sequence(List<SendRecord> sends) {
     if (sends.isEmpty()) {
-      return Future.succeededFuture(List.of());
+      return Future.succeededFuture(new Batch(List.of(), Future.succeededFuture()));
     }
     UUID channel = sends.get(0).channelId();
     int[] firstCopy = new int[sends.size()];
@@ -87,21 +105,23 @@ public final class Sequencer {
         distinct.add(i);
       }
     }
-    Outcome[] out = new Outcome[sends.size()];
-    return attempt(channel, sends, distinct, out, 0).map(v -> {
+    Call call = new Call(channel, sends, new Outcome[sends.size()], new ArrayList<>());
+    Outcome[] out = call.out();
+    return attempt(call, distinct, 0).map(v -> {
       for (int i = 0; i < out.length; i++) {
         if (firstCopy[i] != i) {
           out[i] = new Outcome(out[firstCopy[i]].envelope(), true);
         }
       }
-      return Arrays.asList(out);
-    });
+      return new Batch(Arrays.asList(out), Future.all(call.recordings()).mapEmpty());
+    }).recover(err -> Future.join(call.recordings()).transform(x -> Future.failedFuture(err)));
   }
 
   /** Decides {@code pending} (indexes into {@code sends}, distinct keys, log order) and fills their outcomes. */
-  private Future<Void> attempt(UUID channel, List<SendRecord> sends, List<Integer> pending, Outcome[] out,
-                               int conflicts) {
-    return head(channel).compose(head -> lookUpDuplicates(channel, sends, pending).compose(dupSeqs -> {
+  private Future<Void> attempt(Call call, List<Integer> pending, int conflicts) {
+    UUID channel = call.channel();
+    Outcome[] out = call.out();
+    return head(channel).compose(head -> lookUpDuplicates(channel, call.sends(), pending).compose(dupSeqs -> {
       List<Future<?>> done = new ArrayList<>();
       List<Integer> fresh = new ArrayList<>(pending.size());
       for (int k = 0; k < pending.size(); k++) {
@@ -114,7 +134,7 @@ public final class Sequencer {
         }
       }
       if (!fresh.isEmpty()) {
-        done.add(append(channel, sends, fresh, head, out, conflicts));
+        done.add(append(call, fresh, head, conflicts));
       }
       return Future.all(done).mapEmpty();
     }));
@@ -140,8 +160,10 @@ public final class Sequencer {
         : Future.succeededFuture(env));
   }
 
-  private Future<Void> append(UUID channel, List<SendRecord> sends, List<Integer> fresh, MessageStore.Head head,
-                              Outcome[] out, int conflicts) {
+  private Future<Void> append(Call call, List<Integer> fresh, MessageStore.Head head, int conflicts) {
+    UUID channel = call.channel();
+    List<SendRecord> sends = call.sends();
+    Outcome[] out = call.out();
     List<Envelope> envs = new ArrayList<>(fresh.size());
     long seq = head.lastSeq();
     byte[] hash = head.lastHash();
@@ -161,9 +183,9 @@ public final class Sequencer {
         Envelope last = envs.get(stored - 1);
         heads.put(channel, new MessageStore.Head(last.seq(), last.hash()));
       }
-      Future<Void> recorded = store.recordStored(envs.subList(0, stored));
+      call.recordings().add(store.recordStored(envs.subList(0, stored)));
       if (stored == envs.size()) {
-        return recorded;
+        return Future.succeededFuture();
       }
       // Another writer stored one of these seqs: our head was stale (we may be a zombie). Reload and decide the rest
       // again; the reload re-creates dedup rows, so a send that writer already stored is recognised as a duplicate.
@@ -171,11 +193,10 @@ public final class Sequencer {
       LOG.warn("channel {}: seq {} already taken by another writer (conflict {}); reloading the head",
           channel, envs.get(stored).seq(), conflicts + 1);
       if (conflicts + 1 >= MAX_CONFLICTS) {
-        return recorded.compose(v -> Future.failedFuture(new IllegalStateException("channel " + channel + ": "
-            + MAX_CONFLICTS + " seq conflicts in a row; another writer is active")));
+        return Future.failedFuture(new IllegalStateException("channel " + channel + ": " + MAX_CONFLICTS
+            + " seq conflicts in a row; another writer is active"));
       }
-      List<Integer> rest = fresh.subList(stored, fresh.size());
-      return recorded.compose(v -> attempt(channel, sends, rest, out, conflicts + 1));
+      return attempt(call, fresh.subList(stored, fresh.size()), conflicts + 1);
     });
   }
 
