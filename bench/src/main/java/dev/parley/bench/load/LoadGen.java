@@ -31,7 +31,8 @@ public final class LoadGen {
         --group-size N         group: members of the one channel, all online (default --connections)
         --senders K            group: members that send (default 1)
         --rate R               total offered messages/s, open loop (defaults: pairs 50, group 2, storm 20, idle 0)
-        --duration S / --warmup S   measured seconds / seconds before them not measured (default 10 / 2)
+        --duration S / --warmup S   measured seconds / seconds before them not measured (default 10 / 5; a fresh JVM needs
+                               a few seconds of JIT before its figures mean anything)
         --drain S              after sending: wait up to S for outstanding deliveries (default 15)
         --payload B            payload bytes (default 100)
         --workers W            worker JVMs (default one per 5,000 devices); --worker-heap (default 384m)

@@ -104,7 +104,7 @@ public final class LoadOptions {
     };
     o.put("rate", doubleOpt(raw, "rate", defaultRate, 0, 1_000_000));
     o.put("duration", doubleOpt(raw, "duration", scenario.equals("idle") ? 10 : 10, 0, 86_400));
-    o.put("warmup", doubleOpt(raw, "warmup", scenario.equals("idle") ? 0 : 2, 0, 3_600));
+    o.put("warmup", doubleOpt(raw, "warmup", scenario.equals("idle") ? 0 : 5, 0, 3_600));
     o.put("drain", doubleOpt(raw, "drain", 15, 0, 3_600));
     o.put("payload", intOpt(raw, "payload", 100, Payloads.HEADER + 4, 60_000));
     int workers = intOpt(raw, "workers", Math.max(1, (o.getInteger("connections") + 4_999) / 5_000), 1, 64);
