@@ -21,8 +21,9 @@ import java.util.UUID;
  * {@code channel_heads} (a hint of each channel's last seq and hash) and {@code message_dedup}.
  *
  * <p>The message row, inserted with {@code IF NOT EXISTS}, is the commit point: nothing can ever be stored under a
- * seq that is taken, whoever tries (a zombie writer included). The head and dedup rows are written after it and
- * repaired by {@link #loadHead} from the message rows past the hint, so a crash between the writes loses nothing.
+ * seq that is taken, whoever tries (a zombie writer included). The dedup rows, then the head hint, are written
+ * after it and repaired by {@link #loadHead} from the message rows past the hint, so a crash between the writes
+ * loses nothing.
  */
 public final class MessageStore {
   private static final int CONNECT_ATTEMPTS = 5;
@@ -126,20 +127,21 @@ public final class MessageStore {
   }
 
   /**
-   * Writes the dedup rows (in parallel: each is its own partition) and advances the head hint once, to the last
-   * message, for messages of one channel that are stored, in seq order.
+   * Writes the dedup rows (in parallel: each is its own partition), then advances the head hint once, to the last
+   * message, for messages of one channel that are stored, in seq order. The hint moves only after every dedup row
+   * is written: if one fails, the hint stays behind the message and the next {@link #loadHead} repairs the row.
    */
   public Future<Void> recordStored(List<Envelope> stored) {
     if (stored.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Future<?>> writes = new ArrayList<>(stored.size() + 1);
+    List<Future<?>> writes = new ArrayList<>(stored.size());
     for (Envelope e : stored) {
       writes.add(cassandra.execute(insertDedup.bind(e.channelId(), e.senderDevice(), e.clientMsgId(), e.seq())));
     }
     Envelope last = stored.get(stored.size() - 1);
-    writes.add(cassandra.execute(updateHead.bind(last.seq(), last.seq(), ByteBuffer.wrap(last.hash()), last.channelId())));
-    return Future.all(writes).mapEmpty();
+    return Future.all(writes).compose(v -> cassandra.execute(updateHead.bind(last.seq(), last.seq(),
+        ByteBuffer.wrap(last.hash()), last.channelId()))).mapEmpty();
   }
 
   /** The seq a (device, clientMsgId) was stored under, or null. */
