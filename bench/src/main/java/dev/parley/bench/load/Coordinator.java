@@ -69,6 +69,9 @@ public final class Coordinator {
         .put("fixture", opts.fixture()).put("loadAverageAtStart", loadAverage())
         .put("cores", Runtime.getRuntime().availableProcessors());
     LoadOptions run = opts;
+    // A coordinator stopped by a signal (Ctrl-C, kill) must not leave its relay and worker JVMs behind.
+    Thread reaper = new Thread(this::killChildren, "reap-children");
+    Runtime.getRuntime().addShutdownHook(reaper);
     try {
       if (!opts.relay() && !opts.noProvision()) {
         provision(manifest);
@@ -89,6 +92,18 @@ public final class Coordinator {
     } finally {
       workers.forEach(w -> w.finish(20_000));
       stopRelay();
+      try {
+        Runtime.getRuntime().removeShutdownHook(reaper);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook runs
+      }
+    }
+  }
+
+  private void killChildren() {
+    workers.forEach(w -> w.finish(0));
+    if (relayProcess != null) {
+      relayProcess.destroy();
     }
   }
 

@@ -182,7 +182,7 @@ public final class WorkerLink {
       @Override
       public void finish(long ms) {
         try {
-          t.join(ms);
+          t.join(Math.max(1, ms)); // join(0) would wait forever
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
