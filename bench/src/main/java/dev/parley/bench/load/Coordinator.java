@@ -1,23 +1,14 @@
 package dev.parley.bench.load;
 
-import dev.parley.shared.config.ConfigLoader;
-import dev.parley.shared.config.ParleyConfig;
-import dev.parley.shared.deps.Dependency;
-import dev.parley.shared.deps.DependencyClients;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +32,7 @@ public final class Coordinator {
   private final Map<Integer, JsonObject> readies = new HashMap<>();
   private final Results results;
   private final List<String> failures = new ArrayList<>();
-  private Process relayProcess;
-  private Vertx relayVertx;
+  private RelayProcess relay;
   private long nextLine;
   private long lineSent;
   private long lineDelivered;
@@ -74,10 +64,11 @@ public final class Coordinator {
     Runtime.getRuntime().addShutdownHook(reaper);
     try {
       if (!opts.relay() && !opts.noProvision()) {
-        provision(manifest);
+        Provisioner.fromEnvironment(opts.keysDir(), manifest);
       }
       if (opts.relay() && opts.relayUrl().isEmpty()) {
-        run = opts.withRelayUrl(startRelay(manifestFile));
+        relay = RelayProcess.start(opts, manifestFile);
+        run = opts.withRelayUrl(relay.url());
       }
       meta.put("relayUrl", run.relayUrl());
       spawn(run, manifest, manifestFile);
@@ -91,7 +82,9 @@ public final class Coordinator {
       return results.merge(fin, meta);
     } finally {
       workers.forEach(w -> w.finish(20_000));
-      stopRelay();
+      if (relay != null) {
+        relay.stop();
+      }
       try {
         Runtime.getRuntime().removeShutdownHook(reaper);
       } catch (IllegalStateException e) {
@@ -102,82 +95,8 @@ public final class Coordinator {
 
   private void killChildren() {
     workers.forEach(w -> w.finish(0));
-    if (relayProcess != null) {
-      relayProcess.destroy();
-    }
-  }
-
-  private void provision(Manifest manifest) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      JsonObject overrides = new JsonObject().put("auth", new JsonObject().put("keysDir", opts.keysDir()));
-      ParleyConfig config = await(ConfigLoader.load(vertx, overrides), 30_000);
-      DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES));
-      long t = System.currentTimeMillis();
-      Provisioner.Outcome o = await(new Provisioner(clients.pg()).provision(manifest), 600_000);
-      say((o.reused() ? "reusing" : "provisioned") + " fixture set " + manifest.set() + ": " + o.users() + " devices, "
-          + o.channels() + " channels (" + (System.currentTimeMillis() - t) + " ms)"
-          + (o.revokedDevices() > 0 ? "; WARNING " + o.revokedDevices() + " devices are revoked" : ""));
-      await(clients.close(), 10_000);
-    } finally {
-      vertx.close();
-    }
-  }
-
-  private String startRelay(Path manifestFile) throws Exception {
-    if (opts.inProcess()) {
-      relayVertx = Vertx.vertx();
-      RelayServer relay = new RelayServer(relayVertx, new RelayServer.Settings(0, 2, opts.relayDropEvery(),
-          opts.relayDupEvery(), opts.relayLoseEvery(), 20_000), List.of(Manifest.read(manifestFile)));
-      int port = await(relay.start(), 30_000);
-      return "ws://127.0.0.1:" + port + "/ws";
-    }
-    List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + opts.relayHeap(), "-Dio.netty.jfr.enabled=false",
-        "-cp", System.getProperty("java.class.path"), RelayServer.class.getName(), "--port", "0",
-        "--manifest", manifestFile.toString(), "--drop-every", Integer.toString(opts.relayDropEvery()),
-        "--dup-every", Integer.toString(opts.relayDupEvery()), "--lose-every", Integer.toString(opts.relayLoseEvery())));
-    relayProcess = new ProcessBuilder(cmd).redirectError(opts.out().resolve("relay.log").toFile()).start();
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Process p = relayProcess;
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // the relay ended; its log says why
-      }
-    }, "relay-stdout");
-    reader.setDaemon(true);
-    reader.start();
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline && p.isAlive()) {
-      String line = lines.poll(200, TimeUnit.MILLISECONDS);
-      if (line != null && line.startsWith(WorkerLink.MARK)) {
-        int port = new JsonObject(line.substring(WorkerLink.MARK.length())).getInteger("port");
-        say("relay baseline listening on 127.0.0.1:" + port + " (pid " + p.pid() + ")");
-        return "ws://127.0.0.1:" + port + "/ws";
-      }
-    }
-    throw new IllegalStateException("the relay did not start (" + (p.isAlive() ? "no port within 60 s" : "it exited")
-        + "); see " + opts.out().resolve("relay.log"));
-  }
-
-  private void stopRelay() {
-    if (relayProcess != null) {
-      relayProcess.destroy();
-      try {
-        if (!relayProcess.waitFor(10, TimeUnit.SECONDS)) {
-          relayProcess.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        relayProcess.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (relayVertx != null) {
-      relayVertx.close();
+    if (relay != null) {
+      relay.stop();
     }
   }
 

@@ -106,20 +106,9 @@ public final class LoadGen {
     Manifest m = Manifest.build(o.fixture(), o.layout(), o.connections());
     m.write(Manifest.file(o.home(), o.fixture()));
     if (!o.relay()) {
-      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-      try {
-        var config = Coordinator.await(dev.parley.shared.config.ConfigLoader.load(vertx,
-            new JsonObject().put("auth", new JsonObject().put("keysDir", o.keysDir()))), 30_000);
-        var clients = dev.parley.shared.deps.DependencyClients.create(vertx, config,
-            java.util.EnumSet.of(dev.parley.shared.deps.Dependency.POSTGRES));
-        Provisioner.Outcome out = Coordinator.await(new Provisioner(clients.pg()).provision(m), 600_000);
-        Coordinator.say((out.reused() ? "reused" : "provisioned") + " fixture set " + m.set() + " (" + out.users()
-            + " devices, " + out.channels() + " channels); manifest " + Manifest.file(o.home(), o.fixture()));
-        Coordinator.await(clients.close(), 10_000);
-      } finally {
-        vertx.close();
-      }
+      Provisioner.fromEnvironment(o.keysDir(), m);
     }
+    Coordinator.say("manifest " + Manifest.file(o.home(), o.fixture()));
   }
 
   private static void worker(List<String> args) throws Exception {

@@ -1,6 +1,12 @@
 package dev.parley.bench.load;
 
+import dev.parley.shared.config.ConfigLoader;
+import dev.parley.shared.config.ParleyConfig;
+import dev.parley.shared.deps.Dependency;
+import dev.parley.shared.deps.DependencyClients;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -8,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 
@@ -28,6 +35,28 @@ public final class Provisioner {
 
   public Provisioner(Pool pg) {
     this.pg = pg;
+  }
+
+  /**
+   * Provisions {@code m} into the PostgreSQL of the environment ({@code PARLEY_PG_*}, as the nodes read it; for the
+   * local cluster {@code eval "$(scripts/infra env)"}) and says what it did. Blocks: call from a main thread.
+   */
+  public static Outcome fromEnvironment(String keysDir, Manifest m) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject overrides = new JsonObject().put("auth", new JsonObject().put("keysDir", keysDir));
+      ParleyConfig config = Coordinator.await(ConfigLoader.load(vertx, overrides), 30_000);
+      DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES));
+      long t = System.currentTimeMillis();
+      Outcome o = Coordinator.await(new Provisioner(clients.pg()).provision(m), 600_000);
+      Coordinator.say((o.reused() ? "reusing" : "provisioned") + " fixture set " + m.set() + ": " + o.users()
+          + " devices, " + o.channels() + " channels (" + (System.currentTimeMillis() - t) + " ms)"
+          + (o.revokedDevices() > 0 ? "; WARNING " + o.revokedDevices() + " of its devices are revoked" : ""));
+      Coordinator.await(clients.close(), 10_000);
+      return o;
+    } finally {
+      vertx.close();
+    }
   }
 
   /** What provisioning found or did. */

@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,32 +47,12 @@ public final class RelayServer {
   public record Settings(int port, int instances, int dropEvery, int dupEvery, int loseEvery, int historyPerChannel) {
   }
 
-  private static final class Chan {
-    final UUID id;
-    final Set<UUID> members;
-    long seq;
-    byte[] hash = ChainHash.genesis();
-    final ArrayList<String> history = new ArrayList<>();
-    long historyFirstSeq = 1;
-    final Map<String, String> acks = new LinkedHashMap<>(256, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-        return size() > 20_000;
-      }
-    };
-
-    Chan(UUID id, Set<UUID> members) {
-      this.id = id;
-      this.members = members;
-    }
-  }
-
   private record Conn(UUID user, UUID device, ServerWebSocket ws) {
   }
 
   private final Vertx vertx;
   private final Settings settings;
-  private final Map<UUID, Chan> channels = new ConcurrentHashMap<>();
+  private final Map<UUID, RelayChannel> channels = new ConcurrentHashMap<>();
   private final Map<UUID, Conn> byDevice = new ConcurrentHashMap<>();
   private final Map<UUID, Set<UUID>> devicesOfUser = new ConcurrentHashMap<>();
   private final AtomicLong msgIds = new AtomicLong((System.currentTimeMillis() - 1_704_067_200_000L) << 22);
@@ -87,7 +65,7 @@ public final class RelayServer {
       for (Manifest.Channel c : m.channels()) {
         Set<UUID> members = ConcurrentHashMap.newKeySet();
         c.members().forEach(i -> members.add(m.users().get(i).userId()));
-        channels.put(c.channelId(), new Chan(c.channelId(), members));
+        channels.put(c.channelId(), new RelayChannel(c.channelId(), members, settings.historyPerChannel()));
       }
     }
   }
@@ -182,7 +160,7 @@ public final class RelayServer {
       error(c, "invalid_field", "channelId and payload are required", clientMsgId);
       return;
     }
-    Chan ch = channels.get(channelId);
+    RelayChannel ch = channels.get(channelId);
     if (ch == null || !ch.members.contains(c.user()) || clientMsgId == null) {
       error(c, "not_a_member", "you are not a member of this channel", clientMsgId);
       return;
@@ -213,7 +191,7 @@ public final class RelayServer {
           .put("msgId", Long.toString(msgId)).put("hash", hash).put("sender", c.user().toString())
           .put("senderDevice", c.device().toString()).put("clientMsgId", clientMsgId).put("kind", kind)
           .put("payload", f.getString("payload")).put("ts", ts);
-      remember(ch, seq, env.encode());
+      ch.remember(seq, env.encode());
       if (settings.dropEvery() > 0 && seq % settings.dropEvery() == 0) {
         return;
       }
@@ -236,22 +214,6 @@ public final class RelayServer {
     }
   }
 
-  private void remember(Chan ch, long seq, String env) {
-    if (ch.history.isEmpty()) {
-      ch.historyFirstSeq = seq;
-    }
-    // A lost seq leaves a hole: keep the list indexed by seq with a null there.
-    while (ch.historyFirstSeq + ch.history.size() < seq) {
-      ch.history.add(null);
-    }
-    ch.history.add(env);
-    int excess = ch.history.size() - settings.historyPerChannel();
-    if (excess > settings.historyPerChannel() / 4) {
-      ch.history.subList(0, excess).clear();
-      ch.historyFirstSeq += excess;
-    }
-  }
-
   private void error(Conn c, String code, String message, String clientMsgId) {
     JsonObject e = new JsonObject().put("type", "error").put("code", code).put("message", message);
     if (clientMsgId != null) {
@@ -265,7 +227,7 @@ public final class RelayServer {
     String[] parts = req.path().split("/");
     if (req.method().name().equals("GET") && parts.length == 5 && parts[1].equals("v1") && parts[2].equals("channels")
         && parts[4].equals("messages")) {
-      Chan ch;
+      RelayChannel ch;
       try {
         ch = channels.get(UUID.fromString(parts[3]));
       } catch (IllegalArgumentException e) {
@@ -278,44 +240,10 @@ public final class RelayServer {
       long after = longParam(req, "after", -1);
       long before = longParam(req, "before", -1);
       int limit = (int) Math.max(1, Math.min(500, longParam(req, "limit", 100)));
-      req.response().putHeader("content-type", "application/json").end(page(ch, after, before, limit).encode());
+      req.response().putHeader("content-type", "application/json").end(ch.page(after, before, limit).encode());
       return;
     }
     req.response().setStatusCode(404).end();
-  }
-
-  private JsonObject page(Chan ch, long after, long before, int limit) {
-    List<String> picked = new ArrayList<>();
-    boolean more;
-    synchronized (ch) {
-      long first = ch.historyFirstSeq;
-      long last = first + ch.history.size() - 1;
-      long hi = before > 0 ? Math.min(last, before - 1) : last;
-      if (after < 0 && before < 0) {
-        long lo = Math.max(first, hi - limit + 1);
-        for (long s = lo; s <= hi; s++) {
-          add(ch, s, picked);
-        }
-        more = lo > first;
-      } else {
-        long lo = Math.max(first, after + 1);
-        long s = lo;
-        for (; s <= hi && picked.size() < limit; s++) {
-          add(ch, s, picked);
-        }
-        more = s <= hi;
-      }
-    }
-    JsonArray messages = new JsonArray();
-    picked.forEach(e -> messages.add(new JsonObject(e)));
-    return new JsonObject().put("channelId", ch.id.toString()).put("messages", messages).put("hasMore", more);
-  }
-
-  private static void add(Chan ch, long seq, List<String> out) {
-    int i = (int) (seq - ch.historyFirstSeq);
-    if (i >= 0 && i < ch.history.size() && ch.history.get(i) != null) {
-      out.add(ch.history.get(i));
-    }
   }
 
   private static long longParam(HttpServerRequest req, String name, long fallback) {

@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -164,30 +163,7 @@ public final class Worker {
         tokenForChannel.putIfAbsent(d.channel.channelId(), tokenOf.get(d.deviceId()));
       }
     }
-    Map<UUID, Message> heads = new java.util.concurrent.ConcurrentHashMap<>();
-    Semaphore inFlight = new Semaphore(32);
-    List<Future<?>> all = new ArrayList<>();
-    long deadline = System.currentTimeMillis() + HEAD_TIMEOUT_MS;
-    for (Map.Entry<UUID, String> e : tokenForChannel.entrySet()) {
-      if (!inFlight.tryAcquire(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException("channel heads: no answer from " + (opts.relay() ? "the relay" : opts.api())
-            + " within " + HEAD_TIMEOUT_MS / 1000 + " s");
-      }
-      all.add(rest.latest(e.getValue(), e.getKey())
-          .onSuccess(m -> {
-            if (m != null) {
-              heads.put(e.getKey(), m);
-            }
-          })
-          .eventually(() -> {
-            inFlight.release();
-            return Future.succeededFuture();
-          }));
-    }
-    Future<?> done = Future.all(all);
-    await(done.recover(err -> Future.failedFuture(new IllegalStateException("reading channel heads (GET /v1/channels/"
-        + "{id}/messages?limit=1) failed: " + err.getMessage(), err))), HEAD_TIMEOUT_MS);
-    return heads;
+    return ChannelHeads.read(rest, tokenForChannel, HEAD_TIMEOUT_MS, opts.relay() ? "the relay" : opts.api());
   }
 
   private void connectAll() throws InterruptedException {
@@ -296,52 +272,7 @@ public final class Worker {
     } catch (RuntimeException e) {
       // some sockets did not close in time: the JVM ends anyway
     }
-    link.emit(result());
-  }
-
-  private JsonObject result() {
-    JsonObject acked = new JsonObject();
-    long planned = 0;
-    for (Device d : devices) {
-      if (d.schedule != null && t0Us > 0) {
-        planned += d.schedule.planned();
-        synchronized (d.schedule) {
-          SeqSet merged = SeqSet.fromJson(acked.getJsonArray(d.channel.channelId().toString()));
-          merged.addAll(d.schedule.acked);
-          acked.put(d.channel.channelId().toString(), merged.toJson());
-        }
-      }
-    }
-    JsonArray receivers = new JsonArray();
-    for (Device d : devices) {
-      if (d.log != null) {
-        long own;
-        if (d.schedule == null) {
-          own = 0;
-        } else {
-          synchronized (d.schedule) {
-            own = d.schedule.acked.size();
-          }
-        }
-        receivers.add(d.log.toJson().put("ownAcked", own));
-      }
-    }
-    JsonObject hist = new JsonObject().put("e2e", Histograms.encode(stats.e2e.getIntervalHistogram()))
-        .put("ack", Histograms.encode(stats.ack.getIntervalHistogram()))
-        .put("connect", Histograms.encode(stats.connect.getIntervalHistogram()))
-        .put("reconnect", Histograms.encode(stats.reconnect.getIntervalHistogram()));
-    return new JsonObject().put("type", "result").put("worker", index).put("devices", devices.size())
-        .put("planned", planned).put("sent", stats.sent.sum()).put("acked", stats.acked.sum())
-        .put("failed", stats.sendFailed.sum()).put("delivered", stats.delivered.sum())
-        .put("expectedDeliveries", stats.expectedDeliveries.sum()).put("foreign", stats.foreign.sum())
-        .put("chainViolations", stats.chainViolations.sum()).put("reconnected", stats.reconnected.get())
-        .put("firstCloseUs", stats.firstCloseUs.get() == Long.MAX_VALUE ? 0 : stats.firstCloseUs.get())
-        .put("lastReadyUs", stats.lastReadyUs.get())
-        .put("frameErrors", WorkerStats.toJson(stats.frameErrors))
-        .put("connectFailures", WorkerStats.toJson(stats.connectFailures))
-        .put("closes", WorkerStats.toJson(stats.closes)).put("sendFailures", WorkerStats.toJson(stats.sendFailures))
-        .put("hist", hist).put("ackedSeqs", acked).put("receivers", receivers)
-        .put("syncBuckets", "storm".equals(opts.scenario()) ? stats.buckets() : new JsonArray());
+    link.emit(WorkerResult.of(index, devices, stats, t0Us, "storm".equals(opts.scenario())));
   }
 
   private static <T> T await(Future<T> f, long ms) {
