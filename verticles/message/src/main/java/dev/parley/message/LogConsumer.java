@@ -134,7 +134,8 @@ public final class LogConsumer {
       // Fan-out starts as soon as the message rows are stored; the dedup/head writes complete meanwhile.
       Future<Void> recorded = meters.timeStore(batch.compose(Sequencer.Batch::recorded));
       stored.add(recorded);
-      handed.add(Future.all(recorded, batch.compose(b -> fanOutInOrder(channel, b.outcomes()))));
+      handed.add(Future.all(recorded, batch.compose(Sequencer.Batch::hinted),
+          batch.compose(b -> fanOutInOrder(channel, b.outcomes()))));
     });
     Future<Void> previous = committed;
     // Commits stay in batch order (a late commit of an older batch would move the offsets back); a batch whose

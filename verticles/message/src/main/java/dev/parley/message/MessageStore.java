@@ -132,16 +132,26 @@ public final class MessageStore {
    * is written: if one fails, the hint stays behind the message and the next {@link #loadHead} repairs the row.
    */
   public Future<Void> recordStored(List<Envelope> stored) {
-    if (stored.isEmpty()) {
-      return Future.succeededFuture();
-    }
+    return writeDedup(stored).compose(v -> stored.isEmpty() ? Future.succeededFuture()
+        : advanceHead(stored.get(stored.size() - 1)));
+  }
+
+  /** Writes the dedup rows of stored messages of one channel (in parallel: each is its own partition). */
+  public Future<Void> writeDedup(List<Envelope> stored) {
     List<Future<?>> writes = new ArrayList<>(stored.size());
     for (Envelope e : stored) {
       writes.add(cassandra.execute(insertDedup.bind(e.channelId(), e.senderDevice(), e.clientMsgId(), e.seq())));
     }
-    Envelope last = stored.get(stored.size() - 1);
-    return Future.all(writes).compose(v -> cassandra.execute(updateHead.bind(last.seq(), last.seq(),
-        ByteBuffer.wrap(last.hash()), last.channelId()))).mapEmpty();
+    return Future.all(writes).mapEmpty();
+  }
+
+  /**
+   * Moves the head hint to {@code last} (never backwards: the write timestamp is the seq). Call it only once the
+   * dedup rows up to {@code last} are written: a reload rolls forward from the hint and repairs only rows past it.
+   */
+  public Future<Void> advanceHead(Envelope last) {
+    return cassandra.execute(updateHead.bind(last.seq(), last.seq(), ByteBuffer.wrap(last.hash()), last.channelId()))
+        .mapEmpty();
   }
 
   /** The seq a (device, clientMsgId) was stored under, or null. */

@@ -38,17 +38,19 @@ public final class Sequencer {
 
   /**
    * A channel's sends sequenced together: their outcomes (known once the message rows are stored, so fan-out can
-   * start) and the writes of their dedup rows and head hint, which complete later. The channel's next batch must
-   * wait for those writes (its dedup lookups read them), and so must the offset commit.
+   * start), then the writes of their dedup rows ({@code recorded}: the channel's next batch must wait for them, its
+   * dedup lookups read them) and, after those, of the head hint ({@code hinted}: the offset commit waits for it;
+   * a later batch need not, a stale hint is only rolled forward).
    */
-  public record Batch(List<Outcome> outcomes, Future<Void> recorded) {
+  public record Batch(List<Outcome> outcomes, Future<Void> recorded, Future<Void> hinted) {
   }
 
   private record SendKey(UUID device, String clientMsgId) {
   }
 
   /** One call's state: its sends, their outcomes as they are decided, and its dedup/head writes in flight. */
-  private record Call(UUID channel, List<SendRecord> sends, Outcome[] out, List<Future<Void>> recordings) {
+  private record Call(UUID channel, List<SendRecord> sends, Outcome[] out, List<Future<Void>> recordings,
+                      List<Future<Void>> hints) {
   }
 
   private final MessageStore store;
@@ -78,7 +80,7 @@ public final class Sequencer {
 
   /** {@link #sequence}, completing once the dedup rows and head hint are written too. */
   public Future<List<Outcome>> process(List<SendRecord> sends) {
-    return sequence(sends).compose(b -> b.recorded().map(b.outcomes()));
+    return sequence(sends).compose(b -> Future.all(b.recorded(), b.hinted()).map(b.outcomes()));
   }
 
   /**
@@ -88,7 +90,7 @@ public final class Sequencer {
    */
   public Future<Batch> sequence(List<SendRecord> sends) {
     if (sends.isEmpty()) {
-      return Future.succeededFuture(new Batch(List.of(), Future.succeededFuture()));
+      return Future.succeededFuture(new Batch(List.of(), Future.succeededFuture(), Future.succeededFuture()));
     }
     UUID channel = sends.get(0).channelId();
     int[] firstCopy = new int[sends.size()];
@@ -105,7 +107,7 @@ public final class Sequencer {
         distinct.add(i);
       }
     }
-    Call call = new Call(channel, sends, new Outcome[sends.size()], new ArrayList<>());
+    Call call = new Call(channel, sends, new Outcome[sends.size()], new ArrayList<>(), new ArrayList<>());
     Outcome[] out = call.out();
     return attempt(call, distinct, 0).map(v -> {
       for (int i = 0; i < out.length; i++) {
@@ -113,7 +115,8 @@ public final class Sequencer {
           out[i] = new Outcome(out[firstCopy[i]].envelope(), true);
         }
       }
-      return new Batch(Arrays.asList(out), Future.all(call.recordings()).mapEmpty());
+      return new Batch(Arrays.asList(out), Future.all(call.recordings()).mapEmpty(),
+          Future.all(call.hints()).mapEmpty());
     }).recover(err -> Future.join(call.recordings()).transform(x -> Future.failedFuture(err)));
   }
 
@@ -183,7 +186,11 @@ public final class Sequencer {
         Envelope last = envs.get(stored - 1);
         heads.put(channel, new MessageStore.Head(last.seq(), last.hash()));
       }
-      call.recordings().add(store.recordStored(envs.subList(0, stored)));
+      if (stored > 0) {
+        Future<Void> dedup = store.writeDedup(envs.subList(0, stored));
+        call.recordings().add(dedup);
+        call.hints().add(dedup.compose(v -> store.advanceHead(envs.get(stored - 1))));
+      }
       if (stored == envs.size()) {
         return Future.succeededFuture();
       }
