@@ -22,16 +22,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * and one message JVM on the local services; {@code PAIRS} one-on-one channels, the sender on gateway 1 and the
  * receiver on gateway 2; each step offers a fixed total rate (open loop) for {@code SECONDS} and reports the
  * delivered rate and the end-to-end latency (sender's send → receiver's verified delivery, one clock: same JVM)
- * and the ack latency. Run:
+ * and the ack latency; a warm-up step ({@code bench.warmupRate} × {@code bench.warmupSeconds}) runs first, and the
+ * message node's {@code parley.message.*} meters are printed at the end. Run (docs/message-path.md has figures):
  * <pre>
- *   eval "$(scripts/infra env)"; mvn -B verify -DskipITs=false -pl verticles/node -am -Dit.test=MessagePathBenchmark \
+ *   eval "$(scripts/infra env)"; mvn -o -q install -DskipTests
+ *   mvn -o -B verify -DskipITs=false -pl verticles/node -Dit.test=MessagePathBenchmark \
  *     -Dtest=skip -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
- *     -Dbench.rates=100,200,400 -Dbench.seconds=15
+ *     -Dbench.warmupRate=100 -Dbench.warmupSeconds=15 -Dbench.rates=100,200,400,800 -Dbench.seconds=15
  * </pre>
  */
 class MessagePathBenchmark {
   private static final int PAIRS = Integer.getInteger("bench.pairs", 24);
   private static final int SECONDS = Integer.getInteger("bench.seconds", 15);
+  private static final int WARMUP_RATE = Integer.getInteger("bench.warmupRate", 50);
+  private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmupSeconds", 5);
   private static final int[] RATES = Arrays.stream(System.getProperty("bench.rates", "100,200,400").split(","))
       .mapToInt(Integer::parseInt).toArray();
   private static MessagePathFixture fx;
@@ -72,10 +76,13 @@ class MessagePathBenchmark {
       });
       MessagePathFixture.await(receiver.client().connect());
     }
-    step(senders, channels, 50, 5, e2e, delivered, "warm-up");
+    step(senders, channels, WARMUP_RATE, WARMUP_SECONDS, e2e, delivered, "warm-up");
     for (int rate : RATES) {
       step(senders, channels, rate, SECONDS, e2e, delivered, "rate " + rate + "/s");
     }
+    // The message node's own meters (parley.message.*: batch sizes, store and fan-out times) over the whole run.
+    fx.nodes.get("bench-msg").get("/metrics").body().lines()
+        .filter(l -> l.startsWith("parley_message_") && !l.contains("_bucket")).forEach(l -> System.out.println("BENCH-METER " + l));
   }
 
   private static void step(List<Conn> senders, List<UUID> channels, int rate, int seconds,
