@@ -93,9 +93,10 @@ public final class ChatIndexer {
       List<Future<?>> writes = new ArrayList<>(ownNewest.size() + 1);
       writes.add(store.touch(env.channelId(), users, env.ts()));
       ownNewest.forEach((user, seq) -> writes.add(store.markRead(env.channelId(), user, seq)));
-      return Future.all(writes)
-          .compose(v -> push.online(deviceIds))
-          .compose(nodes -> frames(env, devices, nodes));
+      // The session lookup needs none of the writes; the snapshots behind the frames need all of them.
+      Future<Map<UUID, String>> online = push.online(deviceIds);
+      return Future.all(Future.all(writes), online)
+          .compose(v -> frames(env, devices, online.result()));
     });
   }
 
