@@ -151,7 +151,7 @@ public final class LogConsumer {
         .compose(v -> roomForNextBatch());
   }
 
-  /** Completes once at most {@link #MAX_UNCOMMITTED} batches are waiting for their fan-out (commits finish in order). */
+  /** Completes once at most {@link #MAX_UNCOMMITTED} batches wait for their fan-out (commits finish in order). */
   private Future<Void> roomForNextBatch() {
     int excess = uncommitted.size() - MAX_UNCOMMITTED;
     if (excess <= 0) {

@@ -123,7 +123,8 @@ public final class MessageStore {
 
   private BoundStatement bindInsert(Envelope e) {
     return insert.bind(e.channelId(), bucketOf(e.seq()), e.seq(), e.msgId(), e.senderUser(), e.senderDevice(),
-        e.clientMsgId(), e.kind(), ByteBuffer.wrap(e.payload()), ByteBuffer.wrap(e.hash()), Instant.ofEpochMilli(e.ts()));
+        e.clientMsgId(), e.kind(), ByteBuffer.wrap(e.payload()), ByteBuffer.wrap(e.hash()),
+        Instant.ofEpochMilli(e.ts()));
   }
 
   /**
