@@ -1,6 +1,6 @@
 package dev.parley.bench.load;
 
-import dev.parley.shared.message.ChainHash;
+import dev.parley.client.ChainHash;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,7 +1,7 @@
 package dev.parley.message;
 
 import dev.parley.shared.ids.MsgIdGenerator;
-import dev.parley.shared.message.ChainHash;
+import dev.parley.client.ChainHash;
 import dev.parley.shared.message.Envelope;
 import dev.parley.shared.message.SendRecord;
 import io.vertx.core.Future;

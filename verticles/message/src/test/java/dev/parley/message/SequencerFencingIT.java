@@ -5,7 +5,7 @@ import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.ids.MsgIdGenerator;
 import dev.parley.shared.it.ItConfig;
-import dev.parley.shared.message.ChainHash;
+import dev.parley.client.ChainHash;
 import dev.parley.shared.message.Envelope;
 import dev.parley.shared.message.SendRecord;
 import io.vertx.core.Vertx;

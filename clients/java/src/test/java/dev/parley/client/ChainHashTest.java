@@ -1,4 +1,4 @@
-package dev.parley.shared.message;
+package dev.parley.client;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
