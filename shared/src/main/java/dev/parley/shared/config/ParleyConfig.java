@@ -25,7 +25,12 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
     }
   }
 
-  public record RedisConfig(String url, int poolSize) {
+  /**
+   * {@code maxWaiting}: requests that may wait for a pooled connection before new ones fail at once. It is memory
+   * only (one pending request each) and must absorb bursts such as a reconnect storm of every device of a gateway
+   * (each connect checks revocation and registers a session).
+   */
+  public record RedisConfig(String url, int poolSize, int maxWaiting) {
   }
 
   public record CassandraConfig(List<String> contactPoints, String localDatacenter, String keyspace,
@@ -133,7 +138,8 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
       throw new ConfigException("config key 'pg.password' is empty: set environment variable "
           + EnvOverlay.envName("pg.password") + " (scripts/infra env prints it for the local database)");
     }
-    RedisConfig redis = new RedisConfig(r.string("redis.url"), r.integer("redis.poolSize", 1, 256));
+    RedisConfig redis = new RedisConfig(r.string("redis.url"), r.integer("redis.poolSize", 1, 256),
+        r.integer("redis.maxWaiting", 1, 1_000_000));
     if (!redis.url().startsWith("redis://") && !redis.url().startsWith("rediss://")) {
       throw ConfigReader.invalid("redis.url", "a redis:// or rediss:// URL", redis.url());
     }

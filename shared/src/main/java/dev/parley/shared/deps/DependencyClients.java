@@ -122,7 +122,7 @@ public final class DependencyClients {
 
   static Redis redis(Vertx vertx, ParleyConfig.RedisConfig c) {
     RedisOptions options = new RedisOptions().setConnectionString(c.url()).setMaxPoolSize(c.poolSize())
-        .setMaxPoolWaiting(1_024);
+        .setMaxPoolWaiting(c.maxWaiting());
     options.getNetClientOptions().setConnectTimeout(2_000);
     return Redis.createClient(vertx, options);
   }
