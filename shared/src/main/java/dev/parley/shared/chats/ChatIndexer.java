@@ -49,15 +49,11 @@ public final class ChatIndexer {
         .completion();
   }
 
-  /** Runs {@code delivery} of a newly stored message wrapped in the chat updates (see the class comment). */
-  public Future<Void> around(Envelope env, Supplier<Future<Void>> delivery) {
-    return around(List.of(env), delivery);
-  }
-
   /**
-   * {@link #around(Envelope, Supplier)} for several messages of one channel delivered together (a consumer batch):
-   * one head update (to the newest of them), one index pass and one {@code chat} frame per member for the lot, and
-   * each sender's read cursor advanced to its newest message among them.
+   * Runs {@code delivery} of newly stored messages of one channel (a consumer batch, or one message) wrapped in the
+   * chat updates (see the class comment): one head update (to the newest of them), one index pass and one
+   * {@code chat} frame per member for the lot, and each sender's read cursor advanced to its newest message among
+   * them.
    */
   public Future<Void> around(List<Envelope> envs, Supplier<Future<Void>> delivery) {
     Envelope newest = envs.get(0);

@@ -54,18 +54,13 @@ public final class FanOut {
   }
 
   /**
-   * Delivers a channel's outcomes of one consumer batch, in seq order: for a new message the {@code ack} to its
+   * Delivery of a channel's outcomes of one consumer batch, in seq order: for a new message the {@code ack} to its
    * sending device and the {@code msg} to every other member device; for a retried send only the {@code ack} again
    * (nobody else gets a second copy). One member lookup (cached), one session lookup and one event-bus send per
    * gateway node for the whole list, with the frames in seq order (a gateway writes them in that order).
-   */
-  public Future<Void> deliver(List<Sequencer.Outcome> outcomes) {
-    return prepare(outcomes).compose(Supplier::get);
-  }
-
-  /**
-   * The lookups of {@link #deliver} (members, sessions) started now; the returned supplier sends the frames. Lets a
-   * caller overlap the lookups with work that must finish before anything is delivered (the chat head update).
+   *
+   * <p>The lookups (members, sessions) start now; the returned supplier sends the frames. So a caller can overlap
+   * the lookups with work that must finish before anything is delivered (the chat head update).
    */
   public Future<Supplier<Future<Void>>> prepare(List<Sequencer.Outcome> outcomes) {
     boolean anyNew = outcomes.stream().anyMatch(o -> !o.duplicate());

@@ -185,11 +185,9 @@ public final class Sequencer {
       if (stored > 0) {
         Envelope last = envs.get(stored - 1);
         heads.put(channel, new MessageStore.Head(last.seq(), last.hash()));
-      }
-      if (stored > 0) {
         Future<Void> dedup = store.writeDedup(envs.subList(0, stored));
         call.recordings().add(dedup);
-        call.hints().add(dedup.compose(v -> store.advanceHead(envs.get(stored - 1))));
+        call.hints().add(dedup.compose(v -> store.advanceHead(last)));
       }
       if (stored == envs.size()) {
         return Future.succeededFuture();

@@ -63,19 +63,29 @@ class SequencerFencingIT {
         clientMsgId.getBytes(StandardCharsets.UTF_8), "it", 0);
   }
 
+  /**
+   * A writer (worker {@code zombieWorker}, on {@code zombieStore}) that stored "z-0" as seq 1 and cached that head,
+   * then lost the channel to an owner (worker {@code ownerWorker}) that stored "o-1".."o-n" as seqs 2..n+1.
+   */
+  private static Sequencer zombieBehindOwner(UUID channel, UUID device, MessageStore zombieStore, int zombieWorker,
+                                      int ownerWorker, int ownerSends) {
+    Sequencer zombie = sequencer(zombieStore, zombieWorker);
+    Sequencer owner = sequencer(store(), ownerWorker);
+    assertThat(await(zombie.process(send(channel, device, "z-0"))).envelope().seq()).isEqualTo(1);
+    for (int i = 1; i <= ownerSends; i++) {
+      assertThat(await(owner.process(send(channel, device, "o-" + i))).envelope().seq()).isEqualTo(i + 1);
+    }
+    return zombie;
+  }
+
   @Test
   @DisplayName("a zombie writer with a stale head cannot overwrite a taken seq; it re-reads and appends after")
   void zombieIsFenced() {
     UUID channel = UUID.randomUUID();
     UUID device = UUID.randomUUID();
     MessageStore storeA = store();
-    Sequencer zombie = sequencer(storeA, 1);
-    Sequencer owner = sequencer(store(), 2);
-    assertThat(await(zombie.process(send(channel, device, "z-0"))).envelope().seq()).isEqualTo(1);
     // The partition moves: the new owner writes 2..13 (across a bucket boundary) while the zombie still thinks 1.
-    for (int i = 1; i <= 12; i++) {
-      assertThat(await(owner.process(send(channel, device, "o-" + i))).envelope().seq()).isEqualTo(i + 1);
-    }
+    Sequencer zombie = zombieBehindOwner(channel, device, storeA, 1, 2, 12);
     Sequencer.Outcome late = await(zombie.process(send(channel, device, "z-1")));
     assertThat(late.duplicate()).isFalse();
     assertThat(late.envelope().seq()).isEqualTo(14);
@@ -168,12 +178,7 @@ class SequencerFencingIT {
     UUID channel = UUID.randomUUID();
     UUID device = UUID.randomUUID();
     MessageStore store = store();
-    Sequencer zombie = sequencer(store, 8);
-    Sequencer owner = sequencer(store(), 9);
-    assertThat(await(zombie.process(send(channel, device, "z-0"))).envelope().seq()).isEqualTo(1);
-    for (int i = 1; i <= 3; i++) {
-      assertThat(await(owner.process(send(channel, device, "o-" + i))).envelope().seq()).isEqualTo(i + 1);
-    }
+    Sequencer zombie = zombieBehindOwner(channel, device, store, 8, 9, 3);
     // The zombie's batch would take 2..5 (the owner holds 2..4): none of it may be stored there.
     List<Sequencer.Outcome> out = await(zombie.process(List.of(send(channel, device, "z-1"),
         send(channel, device, "o-2"), send(channel, device, "z-2"), send(channel, device, "z-1"))));
