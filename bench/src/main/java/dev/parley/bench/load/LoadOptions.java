@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The load generator's settings, parsed once from {@code --key value} arguments with every default resolved, and
@@ -17,6 +18,8 @@ import java.util.Set;
  */
 public final class LoadOptions {
   public static final Set<String> SCENARIOS = Set.of("idle", "pairs", "group", "storm");
+  private static final Pattern FIXTURE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern HEAP_SIZE = Pattern.compile("[1-9][0-9]{0,6}[kKmMgG]?");
   private static final Set<String> FLAGS = Set.of("hold", "allow-remote", "in-process", "no-provision", "quiet");
   private static final Set<String> KEYS = Set.of("scenario", "target", "gateways", "api", "relay-url", "connections",
       "rate", "duration", "warmup", "group-size", "senders", "workers", "worker-heap", "payload", "out", "fixture",
@@ -103,14 +106,14 @@ public final class LoadOptions {
       default -> 50;
     };
     o.put("rate", doubleOpt(raw, "rate", defaultRate, 0, 1_000_000));
-    o.put("duration", doubleOpt(raw, "duration", scenario.equals("idle") ? 10 : 10, 0, 86_400));
+    o.put("duration", doubleOpt(raw, "duration", 10, 0, 86_400));
     o.put("warmup", doubleOpt(raw, "warmup", scenario.equals("idle") ? 0 : 5, 0, 3_600));
     o.put("drain", doubleOpt(raw, "drain", 15, 0, 3_600));
     o.put("payload", intOpt(raw, "payload", 100, Payloads.HEADER + 4, 60_000));
     int workers = intOpt(raw, "workers", Math.max(1, (o.getInteger("connections") + 4_999) / 5_000), 1, 64);
     o.put("workers", workers);
-    o.put("workerHeap", raw.getString("worker-heap", "384m"));
-    o.put("relayHeap", raw.getString("relay-heap", "512m"));
+    o.put("workerHeap", heapOpt(raw, "worker-heap", "384m"));
+    o.put("relayHeap", heapOpt(raw, "relay-heap", "512m"));
     o.put("connectTimeout", doubleOpt(raw, "connect-timeout", 120, 1, 3_600));
     o.put("connectConcurrency", intOpt(raw, "connect-concurrency", 64, 1, 10_000));
     o.put("stormAfter", doubleOpt(raw, "storm-after", 3, 0, 3_600));
@@ -138,7 +141,12 @@ public final class LoadOptions {
     o.put("keysDir", keys);
     String layout = scenario.equals("storm") ? "pairs" : scenario;
     int size = scenario.equals("group") ? groupSize : o.getInteger("connections");
-    o.put("fixture", raw.getString("fixture", layout + "-" + size));
+    String fixture = raw.getString("fixture", layout + "-" + size);
+    if (!FIXTURE_NAME.matcher(fixture).matches()) {
+      // It names a file under .parley/bench/fixtures/ and seeds the fixture's ids.
+      throw new IllegalArgumentException("--fixture must be 1 to 64 letters, digits, '-' or '_', not '" + fixture + "'");
+    }
+    o.put("fixture", fixture);
     o.put("label", raw.getString("label", ""));
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     o.put("out", Path.of(raw.getString("out", Path.of(o.getString("home"), "bench", "runs",
@@ -168,7 +176,20 @@ public final class LoadOptions {
   }
 
   private static int intOpt(JsonObject raw, String key, int fallback, int min, int max) {
-    return (int) Math.round(doubleOpt(raw, key, fallback, min, max));
+    double d = doubleOpt(raw, key, fallback, min, max);
+    if (d != Math.rint(d)) {
+      throw new IllegalArgumentException("--" + key + " must be a whole number, not " + raw.getValue(key));
+    }
+    return (int) d;
+  }
+
+  /** A JVM heap size as -Xmx takes it (e.g. 384m, 2g): checked here, not by a worker JVM failing to start. */
+  private static String heapOpt(JsonObject raw, String key, String fallback) {
+    String v = raw.getString(key, fallback);
+    if (!HEAP_SIZE.matcher(v).matches()) {
+      throw new IllegalArgumentException("--" + key + " must be a heap size such as 384m or 2g, not '" + v + "'");
+    }
+    return v;
   }
 
   private static double doubleOpt(JsonObject raw, String key, double fallback, double min, double max) {
