@@ -54,6 +54,18 @@ class ParleyConfigTest {
   }
 
   @Test
+  @DisplayName("the Redis wait queue bound (redis.maxWaiting) is read and range-checked")
+  void redisMaxWaiting() {
+    JsonObject json = defaultsWithPassword();
+    assertThat(parse(json).redis().maxWaiting()).isEqualTo(65_536);
+    json.getJsonObject("redis").put("maxWaiting", 0);
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'redis.maxWaiting'").hasMessageContaining("1 to 1000000");
+    json.getJsonObject("redis").remove("maxWaiting");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'redis.maxWaiting'")
+        .hasMessageContaining("PARLEY_REDIS_MAX_WAITING");
+  }
+
+  @Test
   @DisplayName("an unknown role is refused and the known roles are listed")
   void unknownRole() {
     JsonObject json = defaultsWithPassword();
