@@ -90,6 +90,10 @@ class DiscoveryFailoverIT {
     fx.awaitReady(c);
     List<Future<Ack>> more = send(ca, channel, "d", 150, 40, () -> drain(second));
     await(Future.all(more).timeout(WAIT.toSeconds(), TimeUnit.SECONDS));
+    // A draining gateway keeps serving until its clients have moved, so every ack can arrive before the client has
+    // finished moving: wait for the move itself (bounded), then check where it landed.
+    eventually(WAIT, () -> ca.gatewayNode() != null && !ca.gatewayNode().equals(second),
+        () -> "not moved off " + second + ": on " + ca.gatewayNode());
     assertThat(ca.gatewayNode()).as("the only gateway neither dead nor draining").isEqualTo("df-gw-c");
 
     int total = 300;
