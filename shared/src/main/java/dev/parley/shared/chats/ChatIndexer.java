@@ -3,7 +3,7 @@ package dev.parley.shared.chats;
 import dev.parley.shared.Addresses;
 import dev.parley.shared.membership.Memberships;
 import dev.parley.shared.membership.Memberships.MemberDevice;
-import dev.parley.shared.message.Envelope;
+import dev.parley.protocol.Envelope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -111,7 +111,7 @@ public final class ChatIndexer {
       // The head may already be past this message (a later one was indexed first): show the newer one.
       ChatStore.Head head = s.head().seq() >= env.seq() ? s.head() : new ChatStore.Head(env.seq(), env.ts(), env.toJson());
       List<DevicePush.Part> parts = new ArrayList<>(onlineByUser.size());
-      onlineByUser.forEach((user, ds) -> parts.add(new DevicePush.Part(ChatFrames.chat(env.channelId(), head, s.of(user)), ds)));
+      onlineByUser.forEach((user, ds) -> parts.add(new DevicePush.Part(head.chatFrame(env.channelId(), s.of(user)), ds)));
       push.send(parts, nodes);
       return null;
     });

@@ -1,5 +1,6 @@
 package dev.parley.shared.chats;
 
+import dev.parley.protocol.ChatFrames;
 import dev.parley.shared.membership.Memberships;
 import dev.parley.shared.membership.Memberships.MemberDevice;
 import io.vertx.core.Future;
@@ -103,7 +104,7 @@ public final class ChatStateService {
 
   private Future<JsonObject> current(UUID user, UUID channelId) {
     return store.snapshots(Map.of(channelId, List.of(user)))
-        .map(s -> ChatFrames.chat(channelId, s.get(channelId).head(), s.get(channelId).of(user)));
+        .map(s -> s.get(channelId).head().chatFrame(channelId, s.get(channelId).of(user)));
   }
 
   private Future<Void> toOwnDevices(UUID user, UUID origin, UUID channelId, JsonObject view) {

@@ -1,13 +1,12 @@
 package dev.parley.shared.chats;
 
+import dev.parley.protocol.GatewayDelivery;
 import dev.parley.shared.Addresses;
 import dev.parley.shared.session.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,18 +51,8 @@ public final class DevicePush {
 
   /** Sends with an already known device → node map (no lookup). */
   public void send(List<Part> parts, Map<UUID, String> nodes) {
-    Map<String, JsonArray> byNode = new HashMap<>();
-    for (Part part : parts) {
-      Map<String, JsonArray> devicesByNode = new HashMap<>();
-      for (UUID d : part.devices()) {
-        String node = nodes.get(d);
-        if (node != null) {
-          devicesByNode.computeIfAbsent(node, n -> new JsonArray()).add(d.toString());
-        }
-      }
-      devicesByNode.forEach((node, ids) -> byNode.computeIfAbsent(node, n -> new JsonArray())
-          .add(new JsonObject().put("frame", part.frame()).put("devices", ids)));
-    }
-    byNode.forEach((node, frames) -> eventBus.send(Addresses.gatewayDeliver(node), new JsonObject().put("frames", frames)));
+    GatewayDelivery.PerNode perNode = new GatewayDelivery.PerNode();
+    parts.forEach(p -> perNode.add(p.frame(), p.devices(), nodes));
+    perNode.build().forEach((node, delivery) -> eventBus.send(Addresses.gatewayDeliver(node), delivery.toJson()));
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.gateway;
 
+import dev.parley.protocol.SessionFrames;
 import dev.parley.shared.ErrorCode;
 import io.vertx.core.json.JsonObject;
 
@@ -23,10 +24,6 @@ final class FrameException extends RuntimeException {
   }
 
   static JsonObject errorFrame(ErrorCode code, String message, String clientMsgId) {
-    JsonObject frame = new JsonObject().put("type", "error").put("code", code.code()).put("message", message);
-    if (clientMsgId != null) {
-      frame.put("clientMsgId", clientMsgId);
-    }
-    return frame;
+    return SessionFrames.error(code.code(), message, clientMsgId);
   }
 }

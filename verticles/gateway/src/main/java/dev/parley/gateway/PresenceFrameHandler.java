@@ -1,5 +1,6 @@
 package dev.parley.gateway;
 
+import dev.parley.protocol.PresenceFrames;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.presence.PresenceAddresses;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -42,8 +43,7 @@ final class PresenceFrameHandler {
     eventBus.<JsonObject>request(subscribe ? PresenceAddresses.SUBSCRIBE : PresenceAddresses.UNSUBSCRIBE, request,
             new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
         .onSuccess(reply -> s.write(subscribe
-            ? reply.body().copy().put("type", "presence.subscribed").put("id", id)
-            : new JsonObject().put("type", "presence.unsubscribed").put("id", id)))
+            ? PresenceFrames.subscribed(reply.body(), id) : PresenceFrames.unsubscribed(id)))
         .onFailure(err -> s.write(FrameException.errorFrame(code(err), message(err), null).put("id", id)));
   }
 

@@ -1,12 +1,12 @@
 package dev.parley.message;
 
+import dev.parley.protocol.GatewayDelivery;
 import dev.parley.shared.Addresses;
 import dev.parley.shared.membership.Memberships;
-import dev.parley.shared.message.Envelope;
+import dev.parley.protocol.Envelope;
 import dev.parley.shared.session.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -82,28 +82,22 @@ public final class FanOut {
 
   private Future<Void> send(List<Sequencer.Outcome> outcomes, List<UUID> devices, Map<UUID, String> nodes,
                             Map<UUID, UUID> userOf) {
-    Map<String, JsonArray> framesByNode = new LinkedHashMap<>();
+    GatewayDelivery.PerNode perNode = new GatewayDelivery.PerNode();
     List<Future<?>> jobs = new ArrayList<>();
     Future<Set<UUID>> muted = null;
     for (Sequencer.Outcome o : outcomes) {
       Envelope env = o.envelope();
-      String senderNode = nodes.get(env.senderDevice());
-      if (senderNode != null) {
-        framesByNode.computeIfAbsent(senderNode, n -> new JsonArray())
-            .add(part(env.ackFrame(), List.of(env.senderDevice())));
-      }
+      perNode.add(env.ackFrame(), List.of(env.senderDevice()), nodes);
       if (o.duplicate()) {
         continue;
       }
-      Map<String, List<UUID>> msgByNode = new LinkedHashMap<>();
+      List<UUID> recipients = new ArrayList<>(devices.size());
       for (UUID device : devices) {
         if (device.equals(env.senderDevice())) {
           continue;
         }
-        String node = nodes.get(device);
-        if (node != null) {
-          msgByNode.computeIfAbsent(node, n -> new ArrayList<>()).add(device);
-        } else if (userOf.containsKey(device)) {
+        recipients.add(device);
+        if (!nodes.containsKey(device) && userOf.containsKey(device)) {
           if (muted == null) {
             // One HMGET for all members, only when some device is offline: muted members get no push at all.
             muted = chats == null ? Future.succeededFuture(Set.of())
@@ -113,13 +107,9 @@ public final class FanOut {
           jobs.add(muted.compose(m -> m.contains(user) ? Future.succeededFuture() : notify(env, user, device)));
         }
       }
-      if (!msgByNode.isEmpty()) {
-        JsonObject msg = env.msgFrame();
-        msgByNode.forEach((node, ds) -> framesByNode.computeIfAbsent(node, n -> new JsonArray()).add(part(msg, ds)));
-      }
+      perNode.add(env.msgFrame(), recipients, nodes);
     }
-    framesByNode.forEach((node, frames) ->
-        eventBus.send(Addresses.gatewayDeliver(node), new JsonObject().put("frames", frames)));
+    perNode.build().forEach((node, delivery) -> eventBus.send(Addresses.gatewayDeliver(node), delivery.toJson()));
     return Future.all(jobs).mapEmpty();
   }
 
@@ -129,11 +119,5 @@ public final class FanOut {
         .put("deviceId", deviceId.toString()).put("channelId", env.channelId().toString()).put("seq", env.seq())
         .put("msgId", Long.toString(env.msgId())).put("kind", env.kind()).put("ts", env.ts());
     return notifications.send(KafkaProducerRecord.create(notificationsTopic, deviceId.toString(), job.encode()));
-  }
-
-  private static JsonObject part(JsonObject frame, List<UUID> devices) {
-    JsonArray ids = new JsonArray();
-    devices.forEach(d -> ids.add(d.toString()));
-    return new JsonObject().put("frame", frame).put("devices", ids);
   }
 }

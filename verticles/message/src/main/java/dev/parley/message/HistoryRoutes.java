@@ -7,7 +7,7 @@ import dev.parley.shared.auth.InvalidTokenException;
 import dev.parley.shared.auth.RevokedDevices;
 import dev.parley.shared.http.Problems;
 import dev.parley.shared.membership.Memberships;
-import dev.parley.shared.message.Envelope;
+import dev.parley.protocol.Envelope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package dev.parley.message;
 
 import dev.parley.shared.chats.ChatIndexer;
-import dev.parley.shared.message.Envelope;
-import dev.parley.shared.message.SendRecord;
+import dev.parley.protocol.Envelope;
+import dev.parley.protocol.SendRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -5,8 +5,8 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import dev.parley.client.ChainHash;
-import dev.parley.shared.message.Envelope;
+import dev.parley.protocol.ChainHash;
+import dev.parley.protocol.Envelope;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Future;
 
