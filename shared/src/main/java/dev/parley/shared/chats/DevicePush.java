@@ -32,11 +32,6 @@ public final class DevicePush {
     this.sessions = sessions;
   }
 
-  /** The gateway node of each of {@code devices} that has a live session. */
-  public Future<Map<UUID, String>> online(List<UUID> devices) {
-    return sessions.lookup(devices);
-  }
-
   public Future<Void> push(List<Part> parts) {
     Set<UUID> all = new LinkedHashSet<>();
     parts.forEach(p -> all.addAll(p.devices()));
@@ -49,8 +44,7 @@ public final class DevicePush {
     });
   }
 
-  /** Sends with an already known device → node map (no lookup). */
-  public void send(List<Part> parts, Map<UUID, String> nodes) {
+  private void send(List<Part> parts, Map<UUID, String> nodes) {
     GatewayDelivery.PerNode perNode = new GatewayDelivery.PerNode();
     parts.forEach(p -> perNode.add(p.frame(), p.devices(), nodes));
     perNode.build().forEach((node, delivery) -> eventBus.send(Addresses.gatewayDeliver(node), delivery.toJson()));
