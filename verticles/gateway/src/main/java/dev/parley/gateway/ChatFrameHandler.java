@@ -1,8 +1,8 @@
 package dev.parley.gateway;
 
 import dev.parley.shared.ErrorCode;
-import dev.parley.shared.chats.ChatRefusal;
-import dev.parley.shared.chats.ChatStateService;
+import dev.parley.chatstate.ChatRefusal;
+import dev.parley.chatstate.ChatStateService;
 import dev.parley.shared.config.ParleyConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,8 @@
 package dev.parley.gateway;
 
+import dev.parley.chatstate.ChatStateService;
+import dev.parley.chatstate.ChatStore;
+import dev.parley.chatstate.LiveFrames;
 import dev.parley.shared.auth.AccessClaims;
 import dev.parley.shared.auth.AccessTokens;
 import dev.parley.shared.auth.JwtKeys;
@@ -51,9 +54,8 @@ public final class GatewayVerticle extends VerticleBase {
     sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds());
     lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions);
     frames = new FrameHandler(memberships, producer, config.kafka().messagesTopic(), nodeId, gc.maxPayloadBytes(),
-        System::currentTimeMillis, new ChatFrameHandler(new dev.parley.shared.chats.ChatStateService(
-            new dev.parley.shared.chats.ChatStore(clients.redis()), memberships,
-            new dev.parley.shared.chats.DevicePush(vertx.eventBus(), new SessionDirectory(clients.redis())),
+        System::currentTimeMillis, new ChatFrameHandler(new ChatStateService(ChatStore.on(clients.redis()), memberships,
+            new LiveFrames(vertx.eventBus(), new SessionDirectory(clients.redis())),
             config.chats().receiptsMaxGroupSize()), config.chats(), System::currentTimeMillis),
         new PresenceFrameHandler(vertx.eventBus()));
     HttpServerOptions options = new HttpServerOptions().setHost(gc.host()).setPort(gc.port())

@@ -6,7 +6,7 @@ import dev.parley.message.delivery.DeliveryMeters;
 import dev.parley.message.delivery.KafkaNotifications;
 import dev.parley.message.delivery.RedisChatState;
 import dev.parley.shared.Addresses;
-import dev.parley.shared.chats.ChatStore;
+import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.deps.KafkaClientConfig;
@@ -50,7 +50,7 @@ public final class MessageVerticle extends VerticleBase {
     int worker = MsgIdGenerator.workerFor(nodeId, mc.workerId());
     Sequencer sequencer = new Sequencer(store, new MsgIdGenerator(worker, Clock.systemUTC()), Clock.systemUTC());
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-message-" + nodeId));
-    ChatStore chatStore = new ChatStore(clients.redis());
+    ChatStore chatStore = ChatStore.on(clients.redis());
     EventBus bus = vertx.eventBus();
     Delivery delivery = new Delivery(memberships::devicesOf, new SessionDirectory(clients.redis())::lookup,
         new RedisChatState(chatStore), (node, frames) -> bus.send(Addresses.gatewayDeliver(node), frames.toJson()),

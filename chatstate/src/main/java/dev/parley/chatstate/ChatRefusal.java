@@ -1,4 +1,4 @@
-package dev.parley.shared.chats;
+package dev.parley.chatstate;
 
 import dev.parley.shared.ErrorCode;
 
