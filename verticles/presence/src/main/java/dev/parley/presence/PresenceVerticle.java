@@ -28,7 +28,6 @@ import java.util.UUID;
 public final class PresenceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceVerticle.class);
   static final int BAD_REQUEST = 400;
-  static final int FORBIDDEN = 403;
   static final int LIMIT = 429;
 
   private final ParleyConfig config;
