@@ -25,7 +25,7 @@ import java.util.UUID;
  * after it and repaired by {@link #loadHead} from the message rows past the hint, so a crash between the writes
  * loses nothing.
  */
-public final class MessageStore {
+public final class MessageStore implements SequencerStore {
   private static final int CONNECT_ATTEMPTS = 5;
   private static final String COLUMNS = "channel_id, bucket, seq, msg_id, sender_user, sender_device, client_msg_id, "
       + "kind, payload, hash, created_at";
@@ -86,13 +86,9 @@ public final class MessageStore {
         ? prepareFirst(cql, attempts - 1) : Future.failedFuture(err));
   }
 
+  @Override
   public int bucketOf(long seq) {
     return (int) ((seq - 1) / bucketSize);
-  }
-
-  /** Inserts the message unless its seq is taken; {@code false} means another writer holds that seq. */
-  public Future<Boolean> insertIfAbsent(Envelope e) {
-    return insertIfAbsent(List.of(e));
   }
 
   /**
@@ -101,6 +97,7 @@ public final class MessageStore {
    * lot — Cassandra only accepts conditional batches whose statements hit a single partition, so callers split at
    * bucket boundaries.
    */
+  @Override
   public Future<Boolean> insertIfAbsent(List<Envelope> samePartition) {
     if (samePartition.isEmpty()) {
       return Future.succeededFuture(true);
@@ -138,6 +135,7 @@ public final class MessageStore {
   }
 
   /** Writes the dedup rows of stored messages of one channel (in parallel: each is its own partition). */
+  @Override
   public Future<Void> writeDedup(List<Envelope> stored) {
     List<Future<?>> writes = new ArrayList<>(stored.size());
     for (Envelope e : stored) {
@@ -150,12 +148,14 @@ public final class MessageStore {
    * Moves the head hint to {@code last} (never backwards: the write timestamp is the seq). Call it only once the
    * dedup rows up to {@code last} are written: a reload rolls forward from the hint and repairs only rows past it.
    */
+  @Override
   public Future<Void> advanceHead(Envelope last) {
     return cassandra.execute(updateHead.bind(last.seq(), last.seq(), ByteBuffer.wrap(last.hash()), last.channelId()))
         .mapEmpty();
   }
 
   /** The seq a (device, clientMsgId) was stored under, or null. */
+  @Override
   public Future<Long> findDuplicate(UUID channelId, UUID device, String clientMsgId) {
     return cassandra.execute(selectDedup.bind(channelId, device, clientMsgId))
         .map(rs -> {
@@ -164,6 +164,7 @@ public final class MessageStore {
         });
   }
 
+  @Override
   public Future<Envelope> read(UUID channelId, long seq) {
     return cassandra.execute(selectOne.bind(channelId, bucketOf(seq), seq)).map(rs -> {
       Row row = rs.one();
@@ -175,6 +176,7 @@ public final class MessageStore {
    * The channel's true head: the hint from {@code channel_heads}, rolled forward over any message rows past it
    * (whose dedup rows are re-written, as their writer may have died before writing them).
    */
+  @Override
   public Future<Head> loadHead(UUID channelId) {
     return cassandra.execute(selectHead.bind(channelId)).compose(rs -> {
       Row row = rs.one();
