@@ -3,6 +3,7 @@ package dev.parley.api;
 import dev.parley.api.accounts.AccountRoutes;
 import dev.parley.api.channels.ChannelRoutes;
 import dev.parley.api.devices.DeviceRoutes;
+import dev.parley.api.history.HistoryRoutes;
 import dev.parley.api.http.ApiException;
 import dev.parley.api.http.ProblemHandler;
 import dev.parley.shared.ErrorCode;
@@ -35,6 +36,7 @@ public final class ApiRouter {
     new ChannelRoutes(c.channels(), c.memberships(), c.blocks(), c.bearerAuth(), c.maxChannelMembers()).mount(router);
     new dev.parley.api.chats.ChatRoutes(c.chats(), c.bearerAuth()).mount(router);
     new dev.parley.api.realtime.RealtimeRoutes(c.realtime(), c.bearerAuth()).mount(router);
+    new HistoryRoutes(c.history(), c.bearerAuth()).mount(router);
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("content-type", "application/yaml")
         .end(openApiDocument));
     ProblemHandler problems = new ProblemHandler(c.metrics());

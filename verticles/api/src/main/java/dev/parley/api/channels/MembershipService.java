@@ -34,6 +34,14 @@ public final class MembershipService {
     this.clock = clock;
   }
 
+  /**
+   * Succeeds when {@code caller} is a member of the channel; otherwise {@code channel_not_found} or
+   * {@code not_a_member}, exactly as the other channel routes refuse (other features, e.g. history, use this).
+   */
+  public Future<Void> requireMember(UUID caller, UUID channelId) {
+    return pg.withConnection(conn -> access(conn, channelId, caller, false)).mapEmpty();
+  }
+
   public Future<JsonObject> list(UUID caller, UUID channelId) {
     return pg.withConnection(conn -> access(conn, channelId, caller, false)
         .compose(channel -> conn.preparedQuery("SELECT m.user_id, u.username, u.display_name, m.role, m.joined_at "

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /** UUIDs from paths and bodies, in canonical form only (UUID.fromString alone accepts "1-1-1-1-1"). */
 public final class Ids {
   private static final Pattern CANONICAL =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private Ids() {
   }
