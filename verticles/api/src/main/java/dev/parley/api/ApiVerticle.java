@@ -1,5 +1,7 @@
 package dev.parley.api;
 
+import dev.parley.api.http.InvalidRequests;
+import dev.parley.api.http.ProblemHandler;
 import dev.parley.shared.auth.JwtKeys;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
@@ -56,6 +58,7 @@ public final class ApiVerticle extends VerticleBase {
               hashingPool, Metrics.registry(), clock, messages.result());
           Router router = ApiRouter.create(vertx, components, document.result());
           return vertx.createHttpServer()
+              .invalidRequestHandler(new InvalidRequests(new ProblemHandler(Metrics.registry())))
               .requestHandler(router)
               .listen(config.api().port(), config.api().host());
         })

@@ -1,6 +1,6 @@
 package dev.parley.api.history;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
 
 import java.util.regex.Pattern;
@@ -23,7 +23,7 @@ public record HistoryQuery(Long after, Long before, int limit) {
     Long b = number("before", before, 1, MAX_SEQ);
     Long n = number("limit", limit, 1, MAX_LIMIT);
     if (a != null && b != null && b <= a) {
-      throw ApiException.field(ErrorCode.BAD_REQUEST, "before", "before must be greater than after");
+      throw new Refusal(ErrorCode.BAD_REQUEST, "before", "before must be greater than after");
     }
     return new HistoryQuery(a, b, n == null ? DEFAULT_LIMIT : n.intValue());
   }
@@ -34,7 +34,7 @@ public record HistoryQuery(Long after, Long before, int limit) {
     }
     long n = DIGITS.matcher(value).matches() ? Long.parseLong(value) : -1;
     if (n < min || n > max) {
-      throw ApiException.field(ErrorCode.BAD_REQUEST, name, name + " must be an integer from " + min + " to " + max);
+      throw new Refusal(ErrorCode.BAD_REQUEST, name, name + " must be an integer from " + min + " to " + max);
     }
     return n;
   }

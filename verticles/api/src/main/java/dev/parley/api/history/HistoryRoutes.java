@@ -1,8 +1,8 @@
 package dev.parley.api.history;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.api.http.BearerAuth;
-import dev.parley.api.http.Ids;
+import dev.parley.shared.ids.Ids;
 import dev.parley.api.http.Replies;
 import dev.parley.shared.ErrorCode;
 import io.vertx.ext.web.Router;
@@ -31,7 +31,7 @@ public final class HistoryRoutes {
   }
 
   private void page(RoutingContext ctx) {
-    UUID channelId = Ids.pathParam(ctx, "channelId");
+    UUID channelId = Ids.parse("channelId", ctx.pathParam("channelId"));
     HistoryQuery query = HistoryQuery.parse(single(ctx, "after"), single(ctx, "before"), single(ctx, "limit"));
     Replies.json(ctx, 200, history.page(BearerAuth.caller(ctx).userId(), channelId, query));
   }
@@ -40,7 +40,7 @@ public final class HistoryRoutes {
   private static String single(RoutingContext ctx, String name) {
     java.util.List<String> values = ctx.queryParams().getAll(name);
     if (values.size() > 1) {
-      throw ApiException.field(ErrorCode.BAD_REQUEST, name, name + " must be given at most once");
+      throw new Refusal(ErrorCode.BAD_REQUEST, name, name + " must be given at most once");
     }
     return values.isEmpty() ? null : values.get(0);
   }
