@@ -3,6 +3,8 @@ package dev.parley.gateway;
 import dev.parley.chatstate.ChatStateService;
 import dev.parley.chatstate.ChatStore;
 import dev.parley.chatstate.LiveFrames;
+import dev.parley.shared.Refusal;
+
 import dev.parley.shared.auth.AccessClaims;
 import dev.parley.shared.auth.AccessTokens;
 import dev.parley.shared.auth.JwtKeys;
@@ -92,7 +94,7 @@ public final class GatewayVerticle extends VerticleBase {
     authenticator.authenticate(hs)
         .onSuccess(claims -> hs.accept().onSuccess(ws -> attach(ws, claims)))
         .onFailure(err -> {
-          int status = err instanceof WsAuthenticator.Refused r ? r.status : 503;
+          int status = err instanceof Refusal r ? r.code().httpStatus() : 503;
           LOG.debug("upgrade from {} refused ({}): {}", hs.remoteAddress(), status, err.getMessage());
           hs.reject(status);
         });

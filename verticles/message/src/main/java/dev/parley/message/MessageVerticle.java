@@ -47,7 +47,8 @@ public final class MessageVerticle extends VerticleBase {
   public Future<?> start() {
     ParleyConfig.MessageConfig mc = config.message();
     String nodeId = config.node().id();
-    MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(), mc.bucketSize());
+    MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(),
+        config.cassandra().messageBucketSize());
     Memberships memberships = new Memberships(clients.pg(), mc.memberCacheSeconds() * 1_000L, clock::millis);
     int worker = MsgIdGenerator.workerFor(nodeId, mc.workerId());
     Sequencer sequencer = new Sequencer(store, new MsgIdGenerator(worker, clock), clock);
@@ -66,8 +67,6 @@ public final class MessageVerticle extends VerticleBase {
         .compose(v -> memberships.listen(vertx))
         .compose(v -> chatMembership.listen(vertx))
         .compose(v -> logConsumer.start())
-        .compose(v -> mc.historyPort() == 0 ? Future.succeededFuture()
-            : vertx.deployVerticle(new HistoryVerticle(config, clients)).mapEmpty())
         .onSuccess(v -> LOG.info("message role up: consuming {} as group {}, msgId worker {}",
             config.kafka().messagesTopic(), mc.consumerGroup(), worker));
   }
