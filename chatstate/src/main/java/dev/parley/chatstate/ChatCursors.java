@@ -81,12 +81,11 @@ public final class ChatCursors {
     }
     List<UUID> order = List.copyOf(users);
     Request hmget = Request.cmd(Command.HMGET).arg(ChatKeys.stateKey(channelId));
-    order.forEach(u -> hmget.arg("r:" + u).arg("d:" + u).arg("u:" + u).arg("m:" + u));
+    order.forEach(u -> askState(hmget, u));
     return redis.send(hmget).map(reply -> {
       Map<UUID, ChatStore.MemberState> out = new HashMap<>();
       for (int i = 0; i < order.size(); i++) {
-        out.put(order.get(i), new ChatStore.MemberState(ChatKeys.num(reply.get(4 * i)), ChatKeys.num(reply.get(4 * i + 1)),
-            reply.get(4 * i + 2) != null, reply.get(4 * i + 3) != null));
+        out.put(order.get(i), state(reply, i));
       }
       return out;
     });
@@ -109,5 +108,16 @@ public final class ChatCursors {
   public Future<Void> forget(UUID channelId, UUID user) {
     return redis.send(Request.cmd(Command.HDEL).arg(ChatKeys.stateKey(channelId)).arg("r:" + user).arg("d:" + user)
         .arg("u:" + user).arg("m:" + user)).mapEmpty();
+  }
+
+  /** Adds the four state fields of {@code user} to an HMGET of a channel's state hash (see {@link #state}). */
+  static void askState(Request hmget, UUID user) {
+    hmget.arg("r:" + user).arg("d:" + user).arg("u:" + user).arg("m:" + user);
+  }
+
+  /** The {@code index}-th user's state in the reply to an HMGET built with {@link #askState}. */
+  static ChatStore.MemberState state(Response reply, int index) {
+    return new ChatStore.MemberState(ChatKeys.num(reply.get(4 * index)), ChatKeys.num(reply.get(4 * index + 1)),
+        reply.get(4 * index + 2) != null, reply.get(4 * index + 3) != null);
   }
 }

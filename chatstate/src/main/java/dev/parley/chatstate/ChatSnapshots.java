@@ -37,7 +37,7 @@ public final class ChatSnapshots {
     for (UUID ch : channels) {
       batch.add(Request.cmd(Command.HMGET).arg(ChatKeys.headKey(ch)).arg("seq").arg("ts").arg("env"));
       Request hmget = Request.cmd(Command.HMGET).arg(ChatKeys.stateKey(ch));
-      stateUsers.get(ch).forEach(u -> hmget.arg("r:" + u).arg("d:" + u).arg("u:" + u).arg("m:" + u));
+      stateUsers.get(ch).forEach(u -> ChatCursors.askState(hmget, u));
       batch.add(hmget);
     }
     if (!askOff.isEmpty()) {
@@ -65,8 +65,7 @@ public final class ChatSnapshots {
         Map<UUID, ChatStore.MemberState> byUser = new HashMap<>();
         List<UUID> users = stateUsers.get(ch);
         for (int j = 0; j < users.size(); j++) {
-          byUser.put(users.get(j), new ChatStore.MemberState(ChatKeys.num(states.get(4 * j)), ChatKeys.num(states.get(4 * j + 1)),
-              states.get(4 * j + 2) != null, states.get(4 * j + 3) != null));
+          byUser.put(users.get(j), ChatCursors.state(states, j));
         }
         out.put(ch, new ChatStore.ChannelSnapshot(ChatHeads.parse(replies.get(2 * i)), byUser));
       }
