@@ -48,8 +48,8 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
    * Access-token settings. {@code keysDir} holds {@code <kid>.public.pem} files (and, on api nodes, the signing
    * key's {@code <kid>.private.pem}); see {@code dev.parley.shared.auth.JwtKeys}.
    */
-  public record AuthConfig(String issuer, String audience, int accessTokenTtlSeconds, String keysDir,
-                           String signingKeyId, int refreshTokenTtlDays, int maxDevicesPerUser,
+  public record AuthConfig(String issuer, String audience, int accessTokenTtlSeconds, int clockSkewSeconds,
+                           String keysDir, String signingKeyId, int refreshTokenTtlDays, int maxDevicesPerUser,
                            PasswordHashingConfig passwordHashing) {
   }
 
@@ -151,7 +151,8 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
         r.integer("kafka.notificationsPartitions", 1, 10_000), r.integer("kafka.replicationFactor", 1, 9));
     EtcdConfig etcd = new EtcdConfig(urls(r, "etcd.endpoints"), r.string("etcd.keyPrefix"));
     AuthConfig auth = new AuthConfig(r.string("auth.issuer"), r.string("auth.audience"),
-        r.integer("auth.accessTokenTtlSeconds", 30, 86_400), r.optionalString("auth.keysDir"),
+        r.integer("auth.accessTokenTtlSeconds", 30, 86_400), r.integer("auth.clockSkewSeconds", 0, 60),
+        r.optionalString("auth.keysDir"),
         r.optionalString("auth.signingKeyId"), r.integer("auth.refreshTokenTtlDays", 1, 365),
         r.integer("auth.maxDevicesPerUser", 1, 1_000), new PasswordHashingConfig(
             r.integer("auth.passwordHashing.memoryKib", 1_024, 4_194_304),

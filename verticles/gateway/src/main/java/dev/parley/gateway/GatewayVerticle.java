@@ -19,6 +19,8 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+
 /**
  * The gateway role: the WebSocket endpoint {@code /ws} (docs/protocol.md). Authenticates upgrades, keeps one
  * session per device, hands frames to {@link FrameHandler} and delivers what message nodes send to this node.
@@ -61,7 +63,8 @@ public final class GatewayVerticle extends VerticleBase {
         .setIdleTimeout(gc.idleTimeoutSeconds());
     return JwtKeys.load(vertx, config.auth().keysDir(), "", false)
         .map(keys -> authenticator = new WsAuthenticator(new AccessTokens(vertx, keys, config.auth().issuer(),
-            config.auth().audience(), config.auth().accessTokenTtlSeconds()),
+            config.auth().audience(), config.auth().accessTokenTtlSeconds(), config.auth().clockSkewSeconds(),
+            Clock.systemUTC()),
             new RevokedDevices(clients.redis(), vertx.eventBus(), config.auth().accessTokenTtlSeconds())))
         .compose(a -> memberships.listen(vertx))
         .compose(v -> sessions.start())

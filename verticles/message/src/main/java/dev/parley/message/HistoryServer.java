@@ -9,6 +9,8 @@ import dev.parley.shared.membership.Memberships;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.time.Clock;
+
 /** Builds the history routes from a node's config and clients (for whichever verticle serves REST). */
 public final class HistoryServer {
   private HistoryServer() {
@@ -24,7 +26,7 @@ public final class HistoryServer {
         .compose(v -> memberships.listen(vertx))
         .compose(v -> JwtKeys.load(vertx, config.auth().keysDir(), "", false))
         .map(keys -> new HistoryRoutes(new AccessTokens(vertx, keys, config.auth().issuer(), config.auth().audience(),
-            config.auth().accessTokenTtlSeconds()),
+            config.auth().accessTokenTtlSeconds(), config.auth().clockSkewSeconds(), Clock.systemUTC()),
             new RevokedDevices(clients.redis(), vertx.eventBus(), config.auth().accessTokenTtlSeconds()),
             memberships, store));
   }

@@ -186,8 +186,12 @@ class MessagePathIT {
     Throwable badToken = await(client.connect(new WebSocketConnectOptions()
             .setAbsoluteURI(fx.wsUrl("mp-gw1") + "?access_token=not.a.token"))
         .map(ws -> (Throwable) null).recover(Future::succeededFuture));
+    Throwable appended = await(client.connect(new WebSocketConnectOptions().setAbsoluteURI(fx.wsUrl("mp-gw1"))
+            .addHeader("Authorization", "Bearer " + fx.user().token() + "x"))
+        .map(ws -> (Throwable) null).recover(Future::succeededFuture));
     assertThat(noToken).isNotNull().hasMessageContaining("401");
     assertThat(badToken).isNotNull().hasMessageContaining("401");
+    assertThat(appended).as("a genuine token with one character appended").isNotNull().hasMessageContaining("401");
   }
 
   @Test
