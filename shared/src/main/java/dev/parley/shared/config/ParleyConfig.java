@@ -70,10 +70,13 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
 
   /**
    * Fixed-window limits in Redis. Past a limit every further attempt doubles the wait (from {@code windowSeconds}
-   * up to {@code maxBackoffSeconds}); a successful login clears its account's counter.
+   * up to {@code maxBackoffSeconds}). Login is limited per address, per (account, address) pair and, for addresses
+   * that have not logged in to the account within {@code knownAddressDays}, by the higher per-account ceiling
+   * {@code loginPerAccount}; a successful login clears its pair's counter and makes the address known.
    */
-  public record RateLimitConfig(int windowSeconds, int maxBackoffSeconds, int loginPerAccount, int loginPerAddress,
-                                int signupPerAddress) {
+  public record RateLimitConfig(int windowSeconds, int maxBackoffSeconds, int loginPerAccount,
+                                int loginPerAccountAndAddress, int loginPerAddress, int signupPerAddress,
+                                int knownAddressDays) {
   }
 
   /**
@@ -169,8 +172,10 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
         new RateLimitConfig(r.integer("api.rateLimit.windowSeconds", 1, 86_400),
             r.integer("api.rateLimit.maxBackoffSeconds", 1, 86_400),
             r.integer("api.rateLimit.loginPerAccount", 1, 1_000_000),
+            r.integer("api.rateLimit.loginPerAccountAndAddress", 1, 1_000_000),
             r.integer("api.rateLimit.loginPerAddress", 1, 1_000_000),
-            r.integer("api.rateLimit.signupPerAddress", 1, 1_000_000)));
+            r.integer("api.rateLimit.signupPerAddress", 1, 1_000_000),
+            r.integer("api.rateLimit.knownAddressDays", 1, 3_650)));
     GatewayConfig gateway = new GatewayConfig(r.string("gateway.host"), r.integer("gateway.port", 0, 65535),
         r.string("gateway.publicUrl"), r.integer("gateway.maxFrameBytes", 1_024, 16_777_216),
         r.integer("gateway.maxPayloadBytes", 1, 16_777_216), r.integer("gateway.sendRatePerSecond", 1, 100_000),
