@@ -87,6 +87,28 @@ class MessagePathIT {
   }
 
   @Test
+  @DisplayName("a new device of a member gets msg and chat frames from its first session on, despite the member cache")
+  void newDeviceHearsAtOnce() {
+    Device a = fx.user();
+    Device b1 = fx.user();
+    UUID channel = fx.channel(a, List.of(a, b1));
+    Conn ca = fx.connect(a, "mp-gw1", "mp-gw2");
+    Conn cb1 = fx.connect(b1, "mp-gw2", "mp-gw1");
+    await(ca.client().send(channel, "application", bytes("warms the message node's member cache")));
+    eventually(WAIT, () -> cb1.received().size() == 1, () -> "B1 has " + cb1.received().size());
+
+    // B logs in on a new device after the channel's device list was cached (message.memberCacheSeconds = 30).
+    Device b2 = fx.device(b1.userId());
+    Conn cb2 = fx.connect(b2, "mp-gw1", "mp-gw2");
+    await(ca.client().send(channel, "application", bytes("for every device of B")));
+    // Live: well inside the cache TTL, and no history sync was asked for.
+    eventually(Duration.ofSeconds(5), () -> cb2.frames().stream().anyMatch(f -> "msg".equals(f.getString("type"))),
+        () -> "B2 got no msg frame; frames: " + cb2.frames());
+    eventually(Duration.ofSeconds(5), () -> cb2.frames().stream().anyMatch(f -> "chat".equals(f.getString("type"))),
+        () -> "B2 got no chat frame; frames: " + cb2.frames());
+  }
+
+  @Test
   @DisplayName("the same send retried 5 times with one clientMsgId is stored once and delivered once")
   void retriedSendIsStoredOnce() {
     Device a = fx.user();
