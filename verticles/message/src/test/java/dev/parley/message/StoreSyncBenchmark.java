@@ -5,7 +5,7 @@ import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.ids.MsgIdGenerator;
 import dev.parley.shared.it.ItConfig;
-import dev.parley.shared.message.SendRecord;
+import dev.parley.protocol.SendRecord;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

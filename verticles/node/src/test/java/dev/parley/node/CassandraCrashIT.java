@@ -45,7 +45,8 @@ class CassandraCrashIT {
     NodeProcess gw1 = fx.startGateway("cc-gw1", new JsonObject());
     NodeProcess gw2 = fx.startGateway("cc-gw2", new JsonObject());
     NodeProcess msg = fx.startMessage("cc-msg1");
-    fx.awaitReady(gw1, gw2, msg);
+    NodeProcess api = fx.startApi("cc-api"); // serves history (the clients' gap fills)
+    fx.awaitReady(gw1, gw2, msg, api);
   }
 
   @AfterAll

@@ -41,7 +41,8 @@ class RedisCrashIT {
     NodeProcess gw1 = fx.startGateway("rc-gw1", new JsonObject());
     NodeProcess gw2 = fx.startGateway("rc-gw2", new JsonObject());
     NodeProcess msg = fx.startMessage("rc-msg1");
-    fx.awaitReady(gw1, gw2, msg);
+    NodeProcess api = fx.startApi("rc-api"); // serves history (the clients' gap fills)
+    fx.awaitReady(gw1, gw2, msg, api);
   }
 
   @AfterAll
