@@ -1,5 +1,6 @@
 package dev.parley.shared.chats;
 
+import dev.parley.protocol.ChatFrames;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Refusal;
 import dev.parley.shared.membership.Memberships;
@@ -106,7 +107,7 @@ public final class ChatStateService {
 
   private Future<JsonObject> current(UUID user, UUID channelId) {
     return store.snapshots(Map.of(channelId, List.of(user)))
-        .map(s -> ChatFrames.chat(channelId, s.get(channelId).head(), s.get(channelId).of(user)));
+        .map(s -> s.get(channelId).head().chatFrame(channelId, s.get(channelId).of(user)));
   }
 
   private Future<Void> toOwnDevices(UUID user, UUID origin, UUID channelId, JsonObject view) {

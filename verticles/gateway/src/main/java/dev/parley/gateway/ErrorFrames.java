@@ -1,5 +1,6 @@
 package dev.parley.gateway;
 
+import dev.parley.protocol.SessionFrames;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Refusal;
 import dev.parley.shared.json.StrictJson;
@@ -38,7 +39,7 @@ final class ErrorFrames {
   }
 
   static JsonObject of(ErrorCode code, String message) {
-    return new JsonObject().put("type", "error").put("code", code.code()).put("message", message);
+    return SessionFrames.error(code.code(), message, null);
   }
 
   static JsonObject of(Refusal r) {

@@ -1,9 +1,10 @@
 package dev.parley.gateway;
 
+import dev.parley.protocol.SendRecord;
+import dev.parley.protocol.SessionFrames;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Refusal;
 import dev.parley.shared.membership.Memberships;
-import dev.parley.shared.message.SendRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -49,9 +50,9 @@ final class FrameHandler {
     this.nowMs = nowMs;
   }
 
-  JsonObject ready(Session s) {
-    return new JsonObject().put("type", "ready").put("userId", s.userId.toString()).put("deviceId", s.deviceId.toString())
-        .put("sessionId", s.sessionId).put("nodeId", nodeId).put("maxPayloadBytes", maxPayloadBytes);
+  /** The {@code ready} frame; {@code heartbeatIntervalMs} null leaves it out (the answer to {@code hello}). */
+  JsonObject ready(Session s, Long heartbeatIntervalMs) {
+    return SessionFrames.ready(s.userId, s.deviceId, s.sessionId, nodeId, maxPayloadBytes, heartbeatIntervalMs);
   }
 
   void onText(Session s, String text) {
@@ -68,8 +69,8 @@ final class FrameHandler {
       return;
     }
     switch (t) {
-      case "hello" -> s.write(ready(s));
-      case "ping" -> s.write(new JsonObject().put("type", "pong").put("id", frame.getValue("id")));
+      case "hello" -> s.write(ready(s, null));
+      case "ping" -> s.write(SessionFrames.pong(frame.getValue("id")));
       case "send" -> onSend(s, frame);
       case "read", "delivered", "typing" -> {
         if (chatFrames != null) {

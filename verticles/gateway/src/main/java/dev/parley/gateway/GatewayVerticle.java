@@ -114,8 +114,7 @@ public final class GatewayVerticle extends VerticleBase {
         .onFailure(err -> LOG.warn("device {}: session registry write failed: {}", claims.deviceId(), err.toString()))
         .onComplete(ar -> {
           lifecycle.presence().beat(claims.userId(), claims.deviceId());
-          session.write(frames.ready(session)
-              .put("heartbeatIntervalMs", config.presence().heartbeatIntervalSeconds() * 1_000L));
+          session.write(frames.ready(session, config.presence().heartbeatIntervalSeconds() * 1_000L));
         });
   }
 

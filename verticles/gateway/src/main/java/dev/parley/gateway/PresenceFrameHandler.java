@@ -1,5 +1,6 @@
 package dev.parley.gateway;
 
+import dev.parley.protocol.PresenceFrames;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.EventBusRefusals;
 import dev.parley.shared.Refusal;
@@ -43,8 +44,7 @@ final class PresenceFrameHandler {
     eventBus.<JsonObject>request(subscribe ? PresenceAddresses.SUBSCRIBE : PresenceAddresses.UNSUBSCRIBE, request,
             new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
         .onSuccess(reply -> s.write(subscribe
-            ? reply.body().copy().put("type", "presence.subscribed").put("id", id)
-            : new JsonObject().put("type", "presence.unsubscribed").put("id", id)))
+            ? PresenceFrames.subscribed(reply.body(), id) : PresenceFrames.unsubscribed(id)))
         .onFailure(err -> s.write(ErrorFrames.echo(ErrorFrames.of(EventBusRefusals.decode(err,
             ErrorCode.PRESENCE_UNAVAILABLE, "presence is unavailable right now; retry shortly")), frame, "id")));
   }

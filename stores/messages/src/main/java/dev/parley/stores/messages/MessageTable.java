@@ -2,7 +2,7 @@ package dev.parley.stores.messages;
 
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import dev.parley.shared.message.Envelope;
+import dev.parley.protocol.Envelope;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Future;
 

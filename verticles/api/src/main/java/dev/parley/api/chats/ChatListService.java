@@ -2,7 +2,7 @@ package dev.parley.api.chats;
 
 import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
-import dev.parley.shared.chats.ChatFrames;
+import dev.parley.protocol.ChatFrames;
 import dev.parley.shared.chats.ChatStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -150,7 +150,7 @@ public final class ChatListService {
     JsonObject item = new JsonObject().put("channelId", meta.channelId().toString()).put("kind", meta.kind())
         .put("name", meta.name()).put("memberCount", meta.memberCount())
         .put("lastSeq", head.seq()).put("ts", head.ts()).put("lastMessage", head.envelope())
-        .put("readSeq", Math.min(mine.readSeq(), head.seq())).put("unread", ChatFrames.unread(head, mine))
+        .put("readSeq", Math.min(mine.readSeq(), head.seq())).put("unread", ChatFrames.unread(head.seq(), mine.readSeq()))
         .put("markedUnread", mine.markedUnread()).put("muted", mine.muted());
     if (meta.peer() != null) {
       ChatStore.MemberState peer = snap.of(meta.peer());

@@ -1,7 +1,7 @@
 package dev.parley.api.history;
 
 import dev.parley.api.channels.MembershipService;
-import dev.parley.shared.message.Envelope;
+import dev.parley.protocol.Envelope;
 import dev.parley.stores.messages.MessageReads;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -1,4 +1,4 @@
-package dev.parley.client;
+package dev.parley.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +15,9 @@ import java.util.UUID;
  * </pre>
  * with {@code hash(0)} = 32 zero bytes, integers big-endian and UUIDs as their 16 bytes (most significant half
  * first). A client that holds hash(n) and receives messages n+1..m can check that nothing was dropped, reordered
- * or forked. The one implementation of the chain: the message role computes it with this class too (it depends on
- * the client library), so the side that writes the chain and the side that checks it cannot drift apart.
+ * or forked. The one implementation of the chain: the message role computes it and the client library checks it
+ * with this class (both depend on the protocol module), so the side that writes the chain and the side that checks
+ * it cannot drift apart.
  * Tested against a vector computed independently (ChainHashTest).
  */
 public final class ChainHash {

@@ -1,4 +1,4 @@
-package dev.parley.client;
+package dev.parley.protocol;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

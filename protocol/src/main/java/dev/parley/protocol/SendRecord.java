@@ -1,4 +1,4 @@
-package dev.parley.shared.message;
+package dev.parley.protocol;
 
 import io.vertx.core.json.JsonObject;
 

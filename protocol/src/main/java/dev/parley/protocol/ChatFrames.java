@@ -1,4 +1,4 @@
-package dev.parley.shared.chats;
+package dev.parley.protocol;
 
 import io.vertx.core.json.JsonObject;
 
@@ -11,23 +11,24 @@ public final class ChatFrames {
 
   /**
    * A user's view of one chat: position (ts), head, read cursor, unread count, flags. {@code last}: the latest
-   * message's envelope, whose id, sender and kind (never the payload) are copied in, or null.
+   * message's envelope (as {@link Envelope#toJson}), whose id, sender and kind (never the payload) are copied in,
+   * or null before the first message.
    */
-  public static JsonObject chat(UUID channelId, ChatStore.Head head, ChatStore.MemberState state) {
+  public static JsonObject chat(UUID channelId, long lastSeq, long ts, long readSeq, boolean markedUnread,
+                                boolean muted, JsonObject last) {
     JsonObject f = new JsonObject().put("type", "chat").put("channelId", channelId.toString())
-        .put("lastSeq", head.seq()).put("ts", head.ts()).put("readSeq", Math.min(state.readSeq(), head.seq()))
-        .put("unread", unread(head, state)).put("markedUnread", state.markedUnread()).put("muted", state.muted());
-    JsonObject env = head.envelope();
-    if (env != null) {
-      f.put("lastMsgId", env.getString("msgId")).put("lastSender", env.getString("sender"))
-          .put("lastKind", env.getString("kind"));
+        .put("lastSeq", lastSeq).put("ts", ts).put("readSeq", Math.min(readSeq, lastSeq))
+        .put("unread", unread(lastSeq, readSeq)).put("markedUnread", markedUnread).put("muted", muted);
+    if (last != null) {
+      f.put("lastMsgId", last.getString("msgId")).put("lastSender", last.getString("sender"))
+          .put("lastKind", last.getString("kind"));
     }
     return f;
   }
 
   /** Unread = lastSeq − readSeq, never negative (own messages advance the sender's read cursor). */
-  public static long unread(ChatStore.Head head, ChatStore.MemberState state) {
-    return Math.max(0, head.seq() - state.readSeq());
+  public static long unread(long lastSeq, long readSeq) {
+    return Math.max(0, lastSeq - readSeq);
   }
 
   public static JsonObject receipt(UUID channelId, UUID userId, String kind, long seq) {
