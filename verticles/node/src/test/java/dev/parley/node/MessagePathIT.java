@@ -186,6 +186,29 @@ class MessagePathIT {
     await(ca.client().sendRaw("[1,2]"));
     eventually(WAIT, () -> hasError(ca, "malformed_frame") && hasError(ca, "unknown_type"), ca.client().errors()::toString);
 
+    // Strict JSON: a comment makes a ping malformed, not a pong (issue 12, item 8).
+    // The five refusals above (not_a_member, payload_too_large, two malformed_frame, unknown_type) have all arrived.
+    eventually(WAIT, () -> ca.client().errors().size() >= 5, ca.client().errors()::toString);
+    int before = ca.client().errors().size();
+    await(ca.client().sendRaw("/*c*/{\"type\":\"ping\",\"id\":\"commented\"}"));
+    // NUL in a field, and a clientMsgId that is itself refused: the error echoes it as received (item 10).
+    await(ca.client().sendRaw("{\"type\":\"send\",\"channelId\":\"" + channel + "\",\"clientMsgId\":\"a\\u0000b\","
+        + "\"payload\":\"AA==\"}"));
+    await(ca.client().sendRaw(new JsonObject().put("type", "send").put("channelId", channel.toString())
+        .put("clientMsgId", "not valid!").put("payload", "AA==").encode()));
+    await(ca.client().sendRaw(new JsonObject().put("type", "send").put("channelId", channel.toString())
+        .put("clientMsgId", "unpadded").put("payload", "AA").encode()));
+    eventually(WAIT, () -> ca.client().errors().size() >= before + 4, ca.client().errors()::toString);
+    List<JsonObject> strict = List.copyOf(ca.client().errors()).subList(before, before + 4);
+    assertThat(strict.get(0).getString("code")).isEqualTo("malformed_frame");
+    assertThat(strict.get(1).getString("code")).isEqualTo("invalid_field");
+    assertThat(strict.get(1).getString("field")).isEqualTo("clientMsgId");
+    assertThat(List.of(strict.get(2).getString("code"), strict.get(2).getString("field"),
+        strict.get(2).getString("clientMsgId"))).containsExactly("invalid_field", "clientMsgId", "not valid!");
+    assertThat(List.of(strict.get(3).getString("code"), strict.get(3).getString("field"),
+        strict.get(3).getString("clientMsgId"))).containsExactly("invalid_field", "payload", "unpadded");
+    assertThat(ca.frames().stream().noneMatch(f -> "commented".equals(f.getValue("id")))).isTrue();
+
     String flood = new JsonObject().put("type", "send").put("channelId", channel.toString()).put("clientMsgId", "flood")
         .put("payload", "AA==").encode();
     for (int i = 0; i < 400; i++) {
