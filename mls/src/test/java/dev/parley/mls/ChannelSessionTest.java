@@ -130,6 +130,30 @@ class ChannelSessionTest {
   }
 
   @Test
+  @DisplayName("an external commit that also removes a member is refused (BC 1.84 does not check it)")
+  void externalCommitWithRemoveIsRefused() throws Exception {
+    MlsDevice intruder = fleet.device();
+    ChannelSession source = fleet.session(all.get(0));
+    org.bouncycastle.mls.codec.MLSMessage groupInfo =
+        MlsWire.decode(source.groupInfo(), org.bouncycastle.mls.codec.WireFormat.mls_group_info);
+    org.bouncycastle.mls.TreeKEM.TreeKEMPublicKey tree = ((BcChannelSession) source).group().getTree();
+    org.bouncycastle.mls.protocol.Group.GroupWithMessage evicting = org.bouncycastle.mls.protocol.Group.externalJoin(
+        new org.bouncycastle.mls.crypto.Secret(new byte[32]), intruder.identity().signatureKeys(),
+        intruder.newOneTimeKeyPackages(1).get(0).keyPackage(), groupInfo.groupInfo,
+        org.bouncycastle.mls.TreeKEM.TreeKEMPublicKey.clone(tree), new org.bouncycastle.mls.protocol.Group.MessageOptions(),
+        new org.bouncycastle.mls.TreeKEM.LeafIndex(3), new java.util.HashMap<>());
+    byte[] commit = MlsWire.encode(evicting.message);
+    // BC alone accepts it: the outsider evicts leaf 3's device and takes the freed leaf itself.
+    assertThat(((BcChannelSession) fleet.session(all.get(1))).group().handle(commit, null).getTree()
+        .getLeafNode(new org.bouncycastle.mls.TreeKEM.LeafIndex(3)).getSignatureKey())
+        .isEqualTo(intruder.identity().signaturePublicKey());
+    for (MlsDevice member : all) {
+      assertReason(() -> fleet.session(member).handle(commit), MlsException.Reason.UNSUPPORTED);
+      assertThat(fleet.session(member).epoch()).isEqualTo(1);
+    }
+  }
+
+  @Test
   @DisplayName("a device unknown to the key directory is refused, as a KeyPackage and as a leaf in a commit")
   void unknownDevicesAreRefused() {
     MlsDevice stranger = fleet.device();
