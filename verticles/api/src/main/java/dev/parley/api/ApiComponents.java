@@ -33,14 +33,15 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
                             ChannelService channels, MembershipService memberships, BlockService blocks,
                             RateLimiter rateLimiter, BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes,
                             int maxChannelMembers, dev.parley.api.chats.ChatApi chats,
-                            dev.parley.api.realtime.RealtimeApi realtime) {
+                            dev.parley.api.realtime.RealtimeApi realtime,
+                            dev.parley.api.keys.KeyDirectoryService keys) {
 
   /** Without the chat feature (route registration in tests). */
   public ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices, ChannelService channels,
                        MembershipService memberships, BlockService blocks, RateLimiter rateLimiter,
                        BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes, int maxChannelMembers) {
     this(accounts, tokens, devices, channels, memberships, blocks, rateLimiter, bearerAuth, metrics, maxBodyBytes,
-        maxChannelMembers, null, null);
+        maxChannelMembers, null, null, null);
   }
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
@@ -67,6 +68,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
         new RateLimiter(redis, api.rateLimit()),
         new BearerAuth(accessTokens, revoked), metrics,
         api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis),
-        dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg));
+        dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg),
+        new dev.parley.api.keys.KeyDirectoryService(vertx, pg, clock));
   }
 }

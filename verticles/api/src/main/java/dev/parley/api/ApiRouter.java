@@ -35,6 +35,7 @@ public final class ApiRouter {
     new ChannelRoutes(c.channels(), c.memberships(), c.blocks(), c.bearerAuth(), c.maxChannelMembers()).mount(router);
     new dev.parley.api.chats.ChatRoutes(c.chats(), c.bearerAuth()).mount(router);
     new dev.parley.api.realtime.RealtimeRoutes(c.realtime(), c.bearerAuth()).mount(router);
+    new dev.parley.api.keys.KeyRoutes(c.keys(), c.bearerAuth()).mount(router);
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("content-type", "application/yaml")
         .end(openApiDocument));
     ProblemHandler problems = new ProblemHandler(c.metrics());
