@@ -28,13 +28,10 @@ final class IncomingCommit {
   }
 
   static IncomingCommit parse(byte[] bytes, byte[] groupId, long epoch) {
-    MLSMessage message = MlsWire.decode(bytes, WireFormat.mls_public_message);
-    FramedContent content = BcInternals.content(message.publicMessage);
+    IncomingCommit incoming = parse(bytes);
+    FramedContent content = incoming.content;
     if (!Arrays.equals(content.getGroupID(), groupId)) {
       throw new MlsException(MlsException.Reason.WRONG_GROUP, "commit for another group");
-    }
-    if (content.getContentType() != ContentType.COMMIT) {
-      throw new MlsException(MlsException.Reason.UNSUPPORTED, "only commits travel as handshake messages");
     }
     if (content.getEpoch() < epoch) {
       throw new MlsException(MlsException.Reason.STALE_EPOCH, "commit for epoch " + content.getEpoch()
@@ -43,6 +40,16 @@ final class IncomingCommit {
     if (content.getEpoch() > epoch) {
       throw new MlsException(MlsException.Reason.FUTURE_EPOCH, "commit for epoch " + content.getEpoch()
           + ", group is at " + epoch);
+    }
+    return incoming;
+  }
+
+  /** The group-independent checks: a canonical PublicMessage carrying a commit with inline proposals only. */
+  static IncomingCommit parse(byte[] bytes) {
+    MLSMessage message = MlsWire.decode(bytes, WireFormat.mls_public_message);
+    FramedContent content = BcInternals.content(message.publicMessage);
+    if (content.getContentType() != ContentType.COMMIT) {
+      throw new MlsException(MlsException.Reason.UNSUPPORTED, "only commits travel as handshake messages");
     }
     IncomingCommit incoming = new IncomingCommit(message, content);
     incoming.checkProposals();

@@ -26,8 +26,9 @@ public final class MlsBenchmark {
     groupCost(10, false);
     System.out.println();
     System.out.println("| members | add: build | add: apply (other member) | add: join from Welcome | commit bytes"
-        + " | Welcome bytes | GroupInfo bytes | tree bytes | remove: build | remove: apply | remove commit bytes |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        + " | Welcome bytes | GroupInfo bytes | tree bytes | remove: build | remove: apply | remove commit bytes"
+        + " | snapshot bytes | snapshot write | snapshot restore |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (int size : new int[] {10, 100, 1000}) {
       groupCost(size, true);
     }
@@ -92,12 +93,19 @@ public final class MlsBenchmark {
     long r1 = System.nanoTime();
     member.handle(remove.commit());
     long r2 = System.nanoTime();
+    byte[] snapshot = member.snapshot();
+    long s1 = System.nanoTime();
+    snapshot = member.snapshot();
+    long s2 = System.nanoTime();
+    other.restoreSession(snapshot);
+    long s3 = System.nanoTime();
     if (!print) {
       return;
     }
-    System.out.printf("| %d | %.1f ms | %.1f ms | %.1f ms | %d | %d | %d | %d | %.1f ms | %.1f ms | %d |%n", size,
-        ms(t1 - t0), ms(t2 - t1), ms(t4 - t3), add.commit().length, add.welcome().length, groupInfo.length,
-        add.ratchetTree().length, ms(r1 - r0), ms(r2 - r1), remove.commit().length);
+    System.out.printf("| %d | %.1f ms | %.1f ms | %.1f ms | %d | %d | %d | %d | %.1f ms | %.1f ms | %d | %d | %.1f ms"
+        + " | %.1f ms |%n", size, ms(t1 - t0), ms(t2 - t1), ms(t4 - t3), add.commit().length, add.welcome().length,
+        groupInfo.length, add.ratchetTree().length, ms(r1 - r0), ms(r2 - r1), remove.commit().length, snapshot.length,
+        ms(s2 - s1), ms(s3 - s2));
   }
 
   /** One Ed25519 signature and one verification, which every application message carries: the floor of the above. */
