@@ -26,7 +26,6 @@ public final class MlsDevice {
 
   private final DeviceIdentity identity;
   private final KeyDirectory directory;
-  private final Clock clock;
   private final SecureRandom random;
   private final KeyPackages keyPackages;
   private final KeyPackageCheck keyPackageCheck;
@@ -42,7 +41,6 @@ public final class MlsDevice {
             Duration keyPackageLifetime, KeyPackageStore store) {
     this.identity = identity;
     this.directory = directory;
-    this.clock = clock;
     this.random = random;
     this.keyPackages = new KeyPackages(clock, keyPackageLifetime);
     this.keyPackageCheck = new KeyPackageCheck(clock);
@@ -171,10 +169,6 @@ public final class MlsDevice {
     byte[] bytes = new byte[length];
     random.nextBytes(bytes);
     return bytes;
-  }
-
-  Clock clock() {
-    return clock;
   }
 
   private static TreeKEMPublicKey tree(byte[] ratchetTree) {
