@@ -1,6 +1,6 @@
 package dev.parley.api.keys;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.mls.KeyPackageCheck;
 import dev.parley.mls.MlsException;
 import dev.parley.shared.ErrorCode;
@@ -61,7 +61,7 @@ public final class KeyDirectoryService {
   /** Binds {@code key} to the caller's device; the same key again is a no-op, another key is refused. */
   public Future<JsonObject> registerSignatureKey(UUID userId, UUID deviceId, byte[] key) {
     if (key.length != 32) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, "signatureKey", "an Ed25519 public key is 32 bytes");
+      throw new Refusal(ErrorCode.INVALID_FIELD, "signatureKey", "an Ed25519 public key is 32 bytes");
     }
     return pg.preparedQuery("INSERT INTO device_keys (device_id, user_id, signature_key, registered_at) "
             + "SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM devices WHERE id = $1 AND user_id = $2 "
@@ -70,7 +70,7 @@ public final class KeyDirectoryService {
         .compose(inserted -> registeredKey(deviceId))
         .map(registered -> {
           if (!Arrays.equals(registered, key)) {
-            throw ApiException.field(ErrorCode.SIGNATURE_KEY_ALREADY_REGISTERED, "signatureKey",
+            throw new Refusal(ErrorCode.SIGNATURE_KEY_ALREADY_REGISTERED, "signatureKey",
                 "this device already has another signature key; a new key needs a new device");
           }
           return new JsonObject().put("deviceId", deviceId.toString()).put("signatureKey", base64(key));
@@ -80,7 +80,7 @@ public final class KeyDirectoryService {
   /** Stores the caller's KeyPackages after checking each (off the event loop: two signature checks apiece). */
   public Future<JsonObject> upload(UUID deviceId, List<byte[]> oneTime, byte[] lastResort) {
     if (oneTime.size() > MAX_BATCH) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, "oneTime", "at most " + MAX_BATCH + " packages per upload");
+      throw new Refusal(ErrorCode.INVALID_FIELD, "oneTime", "at most " + MAX_BATCH + " packages per upload");
     }
     return registeredKey(deviceId)
         .compose(key -> vertx.executeBlocking(() -> checkAll(deviceId, key, oneTime, lastResort), false))
@@ -149,7 +149,7 @@ public final class KeyDirectoryService {
     try {
       return new Checked(check.check(message, deviceId, key), message, lastResort);
     } catch (MlsException e) {
-      throw ApiException.field(ErrorCode.INVALID_KEY_PACKAGE, field,
+      throw new Refusal(ErrorCode.INVALID_KEY_PACKAGE, field,
           e.reason().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
     }
   }
@@ -174,7 +174,7 @@ public final class KeyDirectoryService {
           Row row = counts.iterator().next();
           long stock = row.getLong("stock");
           if (stock > MAX_STOCK) {
-            throw ApiException.of(ErrorCode.KEY_PACKAGE_STOCK_FULL, "a device holds at most " + MAX_STOCK
+            throw Refusal.of(ErrorCode.KEY_PACKAGE_STOCK_FULL, "a device holds at most " + MAX_STOCK
                 + " one-time KeyPackages; it has " + stock + " with this upload");
           }
           return new JsonObject().put("oneTimeStock", stock).put("lastResort", row.getLong("last") > 0);
@@ -186,7 +186,7 @@ public final class KeyDirectoryService {
             + "WHERE k.device_id = $1 AND d.revoked_at IS NULL").execute(Tuple.of(deviceId))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.of(ErrorCode.SIGNATURE_KEY_NOT_REGISTERED,
+            throw Refusal.of(ErrorCode.SIGNATURE_KEY_NOT_REGISTERED,
                 "register this device's signature key (PUT /v1/keys/signature-key) first");
           }
           return rows.iterator().next().getBuffer("signature_key").getBytes();
@@ -197,7 +197,7 @@ public final class KeyDirectoryService {
     return pg.preparedQuery("SELECT 1 FROM users WHERE id = $1").execute(Tuple.of(userId))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.of(ErrorCode.USER_NOT_FOUND, "no user " + userId);
+            throw Refusal.of(ErrorCode.USER_NOT_FOUND, "no user " + userId);
           }
           return null;
         });

@@ -1,8 +1,8 @@
 package dev.parley.api.keys;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.api.http.BearerAuth;
-import dev.parley.api.http.Ids;
+import dev.parley.shared.ids.Ids;
 import dev.parley.api.http.JsonBody;
 import dev.parley.api.http.Replies;
 import dev.parley.shared.ErrorCode;
@@ -56,27 +56,27 @@ public final class KeyRoutes {
 
   private void claim(RoutingContext ctx) {
     BearerAuth.caller(ctx);
-    Replies.json(ctx, 200, keys.claim(Ids.pathParam(ctx, "userId")));
+    Replies.json(ctx, 200, keys.claim(Ids.parse("userId", ctx.pathParam("userId"))));
   }
 
   private void deviceKeys(RoutingContext ctx) {
     BearerAuth.caller(ctx);
-    Replies.json(ctx, 200, keys.deviceKeys(Ids.pathParam(ctx, "userId")));
+    Replies.json(ctx, 200, keys.deviceKeys(Ids.parse("userId", ctx.pathParam("userId"))));
   }
 
   private static List<byte[]> base64List(Object value) {
     if (!(value instanceof JsonArray array)) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, "oneTime", "field 'oneTime' is required (an array of "
+      throw new Refusal(ErrorCode.INVALID_FIELD, "oneTime", "field 'oneTime' is required (an array of "
           + "base64 strings, possibly empty)");
     }
     if (array.size() > KeyDirectoryService.MAX_BATCH) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, "oneTime", "at most " + KeyDirectoryService.MAX_BATCH
+      throw new Refusal(ErrorCode.INVALID_FIELD, "oneTime", "at most " + KeyDirectoryService.MAX_BATCH
           + " packages per upload");
     }
     List<byte[]> out = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       if (!(array.getValue(i) instanceof String s)) {
-        throw ApiException.field(ErrorCode.INVALID_FIELD, "oneTime[" + i + "]", "must be a base64 string");
+        throw new Refusal(ErrorCode.INVALID_FIELD, "oneTime[" + i + "]", "must be a base64 string");
       }
       out.add(base64("oneTime[" + i + "]", s));
     }
@@ -88,12 +88,12 @@ public final class KeyRoutes {
     try {
       bytes = Base64.getDecoder().decode(text);
     } catch (IllegalArgumentException e) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, field, "'" + field + "' is not standard base64");
+      throw new Refusal(ErrorCode.INVALID_FIELD, field, "'" + field + "' is not standard base64");
     }
     if (bytes.length == 0 || bytes.length > MAX_VALUE_BYTES
         || !Arrays.equals(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             Base64.getEncoder().encode(bytes))) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, field, "'" + field + "' must be 1.." + MAX_VALUE_BYTES
+      throw new Refusal(ErrorCode.INVALID_FIELD, field, "'" + field + "' must be 1.." + MAX_VALUE_BYTES
           + " bytes in standard padded base64");
     }
     return bytes;

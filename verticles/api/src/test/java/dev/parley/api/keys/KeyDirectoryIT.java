@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.mls.DeviceIdentity;
 import dev.parley.mls.KeyPackageBundle;
 import dev.parley.mls.KeyPackages;
@@ -109,7 +109,7 @@ class KeyDirectoryIT {
     byte[] other = DeviceIdentity.generate(phone.deviceId()).signaturePublicKey();
     assertApi(() -> keys.registerSignatureKey(user, phone.deviceId(), other), ErrorCode.SIGNATURE_KEY_ALREADY_REGISTERED);
     assertThatThrownBy(() -> keys.registerSignatureKey(user, phone.deviceId(), new byte[31]))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD));
+        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD));
   }
 
   @Test
@@ -170,7 +170,7 @@ class KeyDirectoryIT {
 
   private void assertInvalid(byte[] bad, DeviceIdentity device, String field) {
     byte[] good = packages.oneTime(device, 1).get(0).message();
-    ApiException refusal = refusal(() -> keys.upload(device.deviceId(), List.of(good, bad), null));
+    Refusal refusal = refusal(() -> keys.upload(device.deviceId(), List.of(good, bad), null));
     assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_KEY_PACKAGE);
     assertThat(refusal.field()).isEqualTo(field);
   }
@@ -179,18 +179,18 @@ class KeyDirectoryIT {
     assertThat(refusal(call).code()).isEqualTo(code);
   }
 
-  /** The ApiException a call fails with (thrown at once or failed into its Future). */
-  private static ApiException refusal(java.util.function.Supplier<Future<JsonObject>> call) {
+  /** The Refusal a call fails with (thrown at once or failed into its Future). */
+  private static Refusal refusal(java.util.function.Supplier<Future<JsonObject>> call) {
     Throwable failure;
     try {
       Future<JsonObject> future = call.get();
       failure = catchThrowable(() -> await(future));
       failure = failure == null ? null : failure.getCause();
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       failure = e;
     }
-    assertThat(failure).isInstanceOf(ApiException.class);
-    return (ApiException) failure;
+    assertThat(failure).isInstanceOf(Refusal.class);
+    return (Refusal) failure;
   }
 
   private static List<JsonObject> entries(JsonObject claim) {
