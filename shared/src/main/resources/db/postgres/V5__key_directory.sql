@@ -21,3 +21,16 @@ CREATE TABLE key_packages (
 );
 CREATE UNIQUE INDEX key_packages_last_resort_idx ON key_packages (device_id) WHERE last_resort;
 CREATE INDEX key_packages_stock_idx ON key_packages (device_id, uploaded_at) WHERE NOT last_resort;
+
+-- Each user's device-key changes, append-only and hash-chained (dev.parley.mls.DeviceKeyLog): clients verify the
+-- chain and warn when a peer's key set changes. seq is 1, 2, … per user; appends lock the user's row.
+CREATE TABLE device_key_log (
+    user_id       UUID        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    seq           BIGINT      NOT NULL CHECK (seq > 0),
+    device_id     UUID        NOT NULL,
+    action        TEXT        NOT NULL CHECK (action IN ('added', 'removed')),
+    signature_key BYTEA       NOT NULL,
+    hash          BYTEA       NOT NULL CHECK (octet_length(hash) = 32),
+    at            TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (user_id, seq)
+);

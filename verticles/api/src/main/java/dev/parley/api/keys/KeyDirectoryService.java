@@ -63,11 +63,15 @@ public final class KeyDirectoryService {
     if (key.length != 32) {
       throw new Refusal(ErrorCode.INVALID_FIELD, "signatureKey", "an Ed25519 public key is 32 bytes");
     }
-    return pg.preparedQuery("INSERT INTO device_keys (device_id, user_id, signature_key, registered_at) "
-            + "SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM devices WHERE id = $1 AND user_id = $2 "
-            + "AND revoked_at IS NULL) ON CONFLICT (device_id) DO NOTHING")
-        .execute(Tuple.of(deviceId, userId, io.vertx.core.buffer.Buffer.buffer(key), now()))
-        .compose(inserted -> registeredKey(deviceId))
+    OffsetDateTime now = now();
+    return pg.withTransaction(conn -> conn.preparedQuery("INSERT INTO device_keys (device_id, user_id, "
+                + "signature_key, registered_at) SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM devices "
+                + "WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL) ON CONFLICT (device_id) DO NOTHING "
+                + "RETURNING device_id")
+            .execute(Tuple.of(deviceId, userId, io.vertx.core.buffer.Buffer.buffer(key), now))
+            .compose(inserted -> inserted.size() == 0 ? Future.succeededFuture()
+                : DeviceKeyLogAppender.added(conn, userId, deviceId, key, now)))
+        .compose(v -> registeredKey(deviceId))
         .map(registered -> {
           if (!Arrays.equals(registered, key)) {
             throw new Refusal(ErrorCode.SIGNATURE_KEY_ALREADY_REGISTERED, "signatureKey",
@@ -75,6 +79,11 @@ public final class KeyDirectoryService {
           }
           return new JsonObject().put("deviceId", deviceId.toString()).put("signatureKey", base64(key));
         });
+  }
+
+  /** {@code userId}'s device-key log after {@code afterSeq} (0: from the start), for clients to verify. */
+  public Future<JsonObject> keyLog(UUID userId, long afterSeq) {
+    return requireUser(userId).compose(v -> DeviceKeyLogAppender.read(pg, userId, afterSeq));
   }
 
   /** Stores the caller's KeyPackages after checking each (off the event loop: two signature checks apiece). */

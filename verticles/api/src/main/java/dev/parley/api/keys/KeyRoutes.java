@@ -37,6 +37,7 @@ public final class KeyRoutes {
     router.post("/v1/keys/key-packages").handler(auth).handler(this::upload);
     router.post("/v1/users/:userId/key-packages/claim").handler(auth).handler(this::claim);
     router.get("/v1/users/:userId/device-keys").handler(auth).handler(this::deviceKeys);
+    router.get("/v1/users/:userId/device-key-log").handler(auth).handler(this::keyLog);
   }
 
   private void register(RoutingContext ctx) {
@@ -62,6 +63,19 @@ public final class KeyRoutes {
   private void deviceKeys(RoutingContext ctx) {
     BearerAuth.caller(ctx);
     Replies.json(ctx, 200, keys.deviceKeys(Ids.parse("userId", ctx.pathParam("userId"))));
+  }
+
+  private void keyLog(RoutingContext ctx) {
+    BearerAuth.caller(ctx);
+    String after = ctx.request().getParam("afterSeq");
+    long afterSeq = 0;
+    if (after != null) {
+      if (!after.matches("0|[1-9][0-9]{0,17}")) {
+        throw new Refusal(ErrorCode.INVALID_FIELD, "afterSeq", "'afterSeq' must be a whole number");
+      }
+      afterSeq = Long.parseLong(after);
+    }
+    Replies.json(ctx, 200, keys.keyLog(Ids.parse("userId", ctx.pathParam("userId")), afterSeq));
   }
 
   private static List<byte[]> base64List(Object value) {

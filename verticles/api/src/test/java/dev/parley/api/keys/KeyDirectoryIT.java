@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.parley.shared.Refusal;
 import dev.parley.mls.DeviceIdentity;
+import dev.parley.mls.DeviceKeyLog;
 import dev.parley.mls.KeyPackageBundle;
 import dev.parley.mls.KeyPackages;
 import dev.parley.shared.ErrorCode;
@@ -166,6 +167,37 @@ class KeyDirectoryIT {
     assertThat(oneTime).doesNotHaveDuplicates().hasSize(50);
     assertThat(uploaded).containsAll(oneTime);
     assertThat(lastResort).isEqualTo(40 * 2 - 50);
+  }
+
+  @Test
+  @DisplayName("the device-key log chains every registration and removal, one seq each even when devices race")
+  void deviceKeyLog() {
+    UUID user = user();
+    List<DeviceIdentity> devices = new ArrayList<>();
+    List<Future<JsonObject>> registrations = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      DeviceIdentity device = device(user);
+      devices.add(device);
+      registrations.add(keys.registerSignatureKey(user, device.deviceId(), device.signaturePublicKey()));
+    }
+    await(Future.all(registrations));
+    register(devices.get(0));
+    await(pool.withTransaction(conn -> DeviceKeyLogAppender.removed(conn, user, devices.get(3).deviceId(),
+        java.time.OffsetDateTime.now(ZoneOffset.UTC))));
+
+    List<DeviceKeyLog.Entry> entries = new ArrayList<>();
+    await(keys.keyLog(user, 0)).getJsonArray("entries").forEach(o -> {
+      JsonObject e = (JsonObject) o;
+      entries.add(new DeviceKeyLog.Entry(e.getLong("seq"), UUID.fromString(e.getString("deviceId")),
+          DeviceKeyLog.Action.valueOf(e.getString("action").toUpperCase(java.util.Locale.ROOT)),
+          java.util.Base64.getDecoder().decode(e.getString("signatureKey")),
+          java.util.Base64.getDecoder().decode(e.getString("hash"))));
+    });
+    assertThat(entries).extracting(DeviceKeyLog.Entry::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    assertThat(entries.get(8).action()).isEqualTo(DeviceKeyLog.Action.REMOVED);
+    assertThat(entries.get(8).deviceId()).isEqualTo(devices.get(3).deviceId());
+    DeviceKeyLog.verify(DeviceKeyLog.GENESIS, entries);
+    assertThat(await(keys.keyLog(user, 7)).getJsonArray("entries")).hasSize(2);
   }
 
   private void assertInvalid(byte[] bad, DeviceIdentity device, String field) {
