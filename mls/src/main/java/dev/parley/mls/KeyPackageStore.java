@@ -23,17 +23,21 @@ final class KeyPackageStore {
     bundles.put(HexFormat.of().formatHex(bundle.ref()), bundle);
   }
 
-  /** The package a Welcome was encrypted to, removed from the store if it was a one-time one. */
-  KeyPackageBundle take(Welcome welcome) {
+  /** The package a Welcome was encrypted to. */
+  KeyPackageBundle find(Welcome welcome) {
     for (KeyPackageBundle bundle : bundles.values()) {
       if (addressedTo(welcome, bundle)) {
-        if (!bundle.lastResort()) {
-          bundles.remove(HexFormat.of().formatHex(bundle.ref()));
-        }
         return bundle;
       }
     }
     throw new MlsException(MlsException.Reason.REJECTED, "Welcome is for none of this device's KeyPackages");
+  }
+
+  /** Forgets a one-time package once a Welcome to it was accepted (its init key must not open a second one). */
+  void consume(KeyPackageBundle bundle) {
+    if (!bundle.lastResort()) {
+      bundles.remove(HexFormat.of().formatHex(bundle.ref()));
+    }
   }
 
   private static boolean addressedTo(Welcome welcome, KeyPackageBundle bundle) {

@@ -92,7 +92,7 @@ public final class MlsDevice {
     if (message.welcome.getSuite().getSuiteID() != MlsSuite.ID) {
       throw new MlsException(MlsException.Reason.WRONG_SUITE, "Welcome of another cipher suite");
     }
-    KeyPackageBundle bundle = store.take(message.welcome);
+    KeyPackageBundle bundle = store.find(message.welcome);
     Group group;
     try {
       group = new Group(suite().getHPKE().serializePrivateKey(bundle.initKeys().getPrivate()), bundle.leafKeys(),
@@ -104,7 +104,10 @@ public final class MlsDevice {
       throw new MlsException(MlsException.Reason.REJECTED, "Welcome refused: " + e.getMessage(), e);
     }
     requireGroup(group.getGroupID(), channelId);
-    return new BcChannelSession(channelId, this, group, null, true);
+    BcChannelSession session = new BcChannelSession(channelId, this, group, null, true);
+    // Only now: a Welcome refused above (wrong group, unknown leaf) must not burn the package.
+    store.consume(bundle);
+    return session;
   }
 
   /** Builds an external commit joining {@code channelId}'s group from its GroupInfo and ratchet tree. */

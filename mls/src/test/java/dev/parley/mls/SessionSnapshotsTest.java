@@ -81,6 +81,11 @@ class SessionSnapshotsTest {
     assertThat(restoredDave.oneTimeKeyPackagesHeld()).isEqualTo(3);
     PendingCommit commit = fleet.session(alice).add(List.of(keyPackage));
     fleet.deliver(commit.commit());
+    // A Welcome refused (here: named for another channel) leaves the package usable.
+    assertThatThrownBy(() -> restoredDave.joinFromWelcome(java.util.UUID.randomUUID(), commit.welcome(),
+        commit.ratchetTree())).isInstanceOfSatisfying(MlsException.class,
+            e -> assertThat(e.reason()).isEqualTo(MlsException.Reason.WRONG_GROUP));
+    assertThat(restoredDave.oneTimeKeyPackagesHeld()).isEqualTo(3);
     ChannelSession joined = restoredDave.joinFromWelcome(fleet.channel, commit.welcome(), commit.ratchetTree());
     assertThat(joined.epochAuthenticator()).isEqualTo(fleet.session(alice).epochAuthenticator());
     assertThat(restoredDave.oneTimeKeyPackagesHeld()).isEqualTo(2);
