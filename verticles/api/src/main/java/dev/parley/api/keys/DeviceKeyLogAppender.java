@@ -15,8 +15,9 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * Appends to a user's hash-chained device-key log inside the caller's transaction. The user's row is locked first,
- * so two devices registering at once get seq n and n+1 on one chain instead of two entries claiming the same place.
+ * Appends to a user's hash-chained device-key log inside the caller's transaction. The user's row is locked before
+ * the last entry is read, so two devices registering at once get seq n and n+1 on one chain instead of two entries
+ * claiming the same place.
  */
 public final class DeviceKeyLogAppender {
 
@@ -58,7 +59,10 @@ public final class DeviceKeyLogAppender {
 
   private static Future<Void> append(SqlConnection conn, UUID userId, UUID deviceId, DeviceKeyLog.Action action,
                                      byte[] key, OffsetDateTime at) {
-    return conn.preparedQuery("SELECT id FROM users WHERE id = $1 FOR UPDATE").execute(Tuple.of(userId))
+    // FOR NO KEY UPDATE, not FOR UPDATE: the caller's earlier inserts referencing users already hold KEY SHARE on
+    // this row, and two appenders upgrading KEY SHARE to FOR UPDATE deadlock (seen in KeyDirectoryIT);
+    // NO KEY UPDATE still excludes the other appenders, which is all the chain needs.
+    return conn.preparedQuery("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE").execute(Tuple.of(userId))
         .compose(locked -> conn.preparedQuery("SELECT seq, hash FROM device_key_log WHERE user_id = $1 "
             + "ORDER BY seq DESC LIMIT 1").execute(Tuple.of(userId)))
         .compose(last -> {
