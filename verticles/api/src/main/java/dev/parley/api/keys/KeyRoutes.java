@@ -67,13 +67,14 @@ public final class KeyRoutes {
 
   private void keyLog(RoutingContext ctx) {
     BearerAuth.caller(ctx);
-    String after = ctx.request().getParam("afterSeq");
+    // Same query rules as history: each parameter at most once, decimal digits only, else 400 naming it.
+    List<String> values = ctx.queryParams().getAll("afterSeq");
     long afterSeq = 0;
-    if (after != null) {
-      if (!after.matches("0|[1-9][0-9]{0,17}")) {
-        throw new Refusal(ErrorCode.INVALID_FIELD, "afterSeq", "'afterSeq' must be a whole number");
+    if (!values.isEmpty()) {
+      if (values.size() > 1 || !values.get(0).matches("0|[1-9][0-9]{0,17}")) {
+        throw new Refusal(ErrorCode.BAD_REQUEST, "afterSeq", "'afterSeq' must appear once, as a whole number");
       }
-      afterSeq = Long.parseLong(after);
+      afterSeq = Long.parseLong(values.get(0));
     }
     Replies.json(ctx, 200, keys.keyLog(Ids.parse("userId", ctx.pathParam("userId")), afterSeq));
   }
