@@ -29,7 +29,7 @@ import java.time.Duration;
 
 /**
  * The api role's object graph, built in one place by constructor injection. Route classes receive only what they
- * use; a test can build the router with any of these left null, because handlers only run per request.
+ * use.
  */
 public record ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices,
                             ChannelService channels, MembershipService memberships, BlockService blocks,
@@ -37,14 +37,6 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
                             int maxChannelMembers, dev.parley.api.chats.ChatApi chats,
                             dev.parley.api.realtime.RealtimeApi realtime, HistoryService history,
                             dev.parley.api.keys.KeyDirectoryService keys) {
-
-  /** Without the chat feature (route registration in tests). */
-  public ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices, ChannelService channels,
-                       MembershipService memberships, BlockService blocks, RateLimiter rateLimiter,
-                       BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes, int maxChannelMembers) {
-    this(accounts, tokens, devices, channels, memberships, blocks, rateLimiter, bearerAuth, metrics, maxBodyBytes,
-        maxChannelMembers, null, null, null, null);
-  }
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
   public static final String HASHING_POOL = "parley-password-hashing";
