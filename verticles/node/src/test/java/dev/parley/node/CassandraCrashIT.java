@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * kill -9 of Cassandra while messages flow over several DMs, then {@code scripts/infra start cassandra}: every
  * acknowledged message is in history under the seq and msgId its ack named, nothing is stored twice, no seq was
- * handed out twice (the receivers' clients report no fork), and history is gapless and chained. Needs the services
+ * handed out twice (the receivers' clients report no fork), history is gapless and chained, and each live
+ * receiver's newest {@code chat} frame shows the channel's final seq (its chat list is right without reloading). Needs the services
  * to itself (run it under an exclusive lock); see {@link Infra} for services started from another checkout.
  */
 class CassandraCrashIT {
@@ -54,6 +55,12 @@ class CassandraCrashIT {
     if (fx != null) {
       fx.close();
     }
+  }
+
+  /** The highest lastSeq of the chat frames {@code c} received for {@code channel} (0: none). */
+  private static long newestChat(Conn c, UUID channel) {
+    return c.frames().stream().filter(f -> "chat".equals(f.getString("type"))
+        && channel.toString().equals(f.getString("channelId"))).mapToLong(f -> f.getLong("lastSeq")).max().orElse(0);
   }
 
   @Test
@@ -119,6 +126,11 @@ class CassandraCrashIT {
       eventually(WAIT, () -> receiver.received().size() == expected,
           () -> "receiver has " + receiver.received().size() + " of " + expected);
       assertThat(receiver.violations()).as("forks or broken chains seen by the receiver").isEmpty();
+      // Fault C: without reloading, the newest chat frame the live receiver got shows the whole channel — chat
+      // frames are coalesced per delivered batch (fewer than messages after a backlog) but the last one is complete.
+      UUID ch = channels.get(c);
+      eventually(WAIT, () -> newestChat(receiver, ch) == expected,
+          () -> "receiver's newest chat frame says lastSeq " + newestChat(receiver, ch) + " of " + expected);
       assertThat(senders.get(c).violations()).as("forks or broken chains seen by the sender").isEmpty();
     }
     assertThat(Infra.script("status", "cassandra")).as("Cassandra left running and ready").isZero();
