@@ -33,21 +33,24 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
                             ChannelService channels, MembershipService memberships, BlockService blocks,
                             RateLimiter rateLimiter, BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes,
                             int maxChannelMembers, dev.parley.api.chats.ChatApi chats,
-                            dev.parley.api.realtime.RealtimeApi realtime) {
+                            dev.parley.api.realtime.RealtimeApi realtime,
+                            dev.parley.api.push.PushRegistrations push) {
 
   /** Without the chat feature (route registration in tests). */
   public ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices, ChannelService channels,
                        MembershipService memberships, BlockService blocks, RateLimiter rateLimiter,
                        BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes, int maxChannelMembers) {
     this(accounts, tokens, devices, channels, memberships, blocks, rateLimiter, bearerAuth, metrics, maxBodyBytes,
-        maxChannelMembers, null, null);
+        maxChannelMembers, null, null, null);
   }
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
   public static final String HASHING_POOL = "parley-password-hashing";
 
+  /** @param sns the SNS client of push registration (issue 14); null leaves the push routes out */
   public static ApiComponents create(Vertx vertx, ParleyConfig config, Pool pg, Redis redis, JwtKeys keys,
-                                     WorkerExecutor hashingPool, MeterRegistry metrics, Clock clock) {
+                                     WorkerExecutor hashingPool, MeterRegistry metrics, Clock clock,
+                                     software.amazon.awssdk.services.sns.SnsAsyncClient sns) {
     ParleyConfig.AuthConfig auth = config.auth();
     ParleyConfig.ApiConfig api = config.api();
     SecureRandom random = new SecureRandom();
@@ -67,6 +70,8 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
         new RateLimiter(redis, api.rateLimit()),
         new BearerAuth(accessTokens, revoked), metrics,
         api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis),
-        dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg));
+        dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg),
+        sns == null ? null : new dev.parley.api.push.PushRegistrations(pg,
+            new dev.parley.api.push.SnsPlatformEndpoints(vertx, sns), p -> p.applicationArn(config.push()), clock));
   }
 }

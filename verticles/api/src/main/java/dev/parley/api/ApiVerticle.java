@@ -30,6 +30,7 @@ public final class ApiVerticle extends VerticleBase {
   private final DependencyClients clients;
   private final Clock clock;
   private WorkerExecutor hashingPool;
+  private software.amazon.awssdk.services.sns.SnsAsyncClient sns;
   private HttpServer server;
 
   public ApiVerticle(ParleyConfig config, DependencyClients clients) {
@@ -51,10 +52,14 @@ public final class ApiVerticle extends VerticleBase {
     // Message history (issue 4, docs/protocol.md "History"): needs Cassandra, which the api role's node connects.
     Future<HistoryRoutes> history = clients.enabled().contains(Dependency.CASSANDRA)
         ? HistoryServer.routes(vertx, config, clients) : Future.succeededFuture(null);
-    return Future.all(keys, document, history)
+    // Building the SDK client loads its endpoint rules and starts its own I/O threads: off the event loop.
+    Future<software.amazon.awssdk.services.sns.SnsAsyncClient> snsClient =
+        vertx.executeBlocking(() -> dev.parley.shared.push.SnsClients.create(config.push()));
+    return Future.all(keys, document, history, snsClient)
         .compose(v -> {
+          sns = snsClient.result();
           ApiComponents components = ApiComponents.create(vertx, config, clients.pg(), clients.redis(), keys.result(),
-              hashingPool, Metrics.registry(), clock);
+              hashingPool, Metrics.registry(), clock, sns);
           Router router = ApiRouter.create(vertx, components, document.result());
           if (history.result() != null) {
             history.result().mount(router);
@@ -78,6 +83,13 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (sns != null) {
+      // close() waits for the SDK's I/O threads to stop: not on the event loop.
+      vertx.executeBlocking(() -> {
+        sns.close();
+        return null;
+      });
+    }
     return hashingPool == null ? Future.succeededFuture() : hashingPool.close();
   }
 }
