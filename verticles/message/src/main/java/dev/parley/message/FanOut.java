@@ -127,7 +127,8 @@ public final class FanOut {
     // No payload, no plaintext: only what a push needs to say "new message in channel X".
     JsonObject job = new JsonObject().put("type", "message").put("userId", String.valueOf(userId))
         .put("deviceId", deviceId.toString()).put("channelId", env.channelId().toString()).put("seq", env.seq())
-        .put("msgId", Long.toString(env.msgId())).put("kind", env.kind()).put("ts", env.ts());
+        .put("msgId", Long.toString(env.msgId())).put("kind", env.kind()).put("ts", env.ts())
+        .put("senderId", env.senderUser().toString());
     return notifications.send(KafkaProducerRecord.create(notificationsTopic, deviceId.toString(), job.encode()));
   }
 

@@ -38,6 +38,7 @@ final class RoleDeployer {
     FACTORIES.put(Role.DISCOVERY, DiscoveryVerticle::new);
     FACTORIES.put(Role.PRESENCE, PresenceVerticle::new);
     FACTORIES.put(Role.API, ApiVerticle::new);
+    FACTORIES.put(Role.PUSH, dev.parley.push.PushVerticle::new);
   }
 
   private RoleDeployer() {
