@@ -41,8 +41,9 @@ class PushRegistrationIT {
     await(snsVertx.deployVerticle(sns));
     snsPort = sns.actualPort();
     control = WebClient.create(snsVertx);
+    // scripts/infra env exports the override of the scripts' stand-in; this test talks to its own.
     api = ApiHarness.start(new JsonObject().put("push", new JsonObject()
-        .put("endpointOverride", "http://127.0.0.1:" + snsPort)));
+        .put("endpointOverride", "http://127.0.0.1:" + snsPort)), java.util.Set.of("PARLEY_PUSH_ENDPOINT_OVERRIDE"));
   }
 
   @AfterAll
