@@ -26,6 +26,8 @@ final class ControlRoutes {
     router.get("/_local/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/_local/publishes").handler(ctx -> json(ctx, 200,
         new JsonObject().put("publishes", state.publishes(ctx.queryParams().get("targetArn")))));
+    router.get("/_local/publishes/count").handler(ctx -> json(ctx, 200,
+        new JsonObject().put("count", state.publishCount())));
     router.delete("/_local/publishes").handler(ctx -> {
       state.clearPublishes();
       ctx.response().setStatusCode(204).end();

@@ -112,6 +112,10 @@ final class SnsState {
     return out;
   }
 
+  int publishCount() {
+    return publishes.size();
+  }
+
   JsonArray endpoints() {
     JsonArray out = new JsonArray();
     endpoints.values().forEach(e -> out.add(e.json()));

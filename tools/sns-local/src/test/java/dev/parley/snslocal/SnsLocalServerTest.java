@@ -113,6 +113,7 @@ class SnsLocalServerTest {
             MessageAttributeValue.builder().dataType("String").stringValue("ch-1").build()))).join().messageId();
     JsonArray recorded = new JsonObject(send("GET", "/_local/publishes", null).body()).getJsonArray("publishes");
     assertThat(recorded).hasSize(1);
+    assertThat(new JsonObject(send("GET", "/_local/publishes/count", null).body()).getInteger("count")).isEqualTo(1);
     JsonObject p = recorded.getJsonObject(0);
     assertThat(p.getString("messageId")).isEqualTo(id);
     assertThat(p.getString("targetArn")).isEqualTo(arn);

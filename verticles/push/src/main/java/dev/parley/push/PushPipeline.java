@@ -11,8 +11,8 @@ import java.util.function.Function;
 
 /**
  * Decides and sends the push of one job: none when the device has no live endpoint, has a live session, muted the
- * channel, or its user already read up to the job's seq on another device; otherwise one publish, within the node's
- * concurrency limit, carrying the channel's unread count as it is now. A dead endpoint disables the registration.
+ * channel, or its user already read up to the job's seq on another device; otherwise one publish. Each attempt (lookups and publish
+ * with its retries) runs within the node's concurrency limit, carrying the channel's unread count as it is now. A dead endpoint disables the registration.
  * Lookups that fail (PostgreSQL or Redis unreachable) are retried with backoff and then given up.
  */
 public final class PushPipeline implements Delivery {
@@ -53,23 +53,27 @@ public final class PushPipeline implements Delivery {
   }
 
   private Future<Boolean> deliver(NotificationJob job, int attempt) {
+    // The limit covers the lookups too: an unbounded burst of them would queue past the database pool's wait limit.
+    return limiter.run(() -> attempt(job)).recover(err -> {
+      if (attempt >= maxAttempts) {
+        LOG.warn("device {} channel {} seq {}: push given up, lookups failed: {}", job.deviceId(), job.channelId(),
+            job.seq(), err.toString());
+        meters.dropped("error");
+        return Future.succeededFuture(false);
+      }
+      long delay = backoff.delayMs(attempt);
+      return Future.<Void>future(p -> vertx.setTimer(delay, t -> p.complete()))
+          .compose(x -> deliver(job, attempt + 1));
+    });
+  }
+
+  private Future<Boolean> attempt(NotificationJob job) {
     Future<EndpointDirectory.Endpoint> endpoint = endpoints.endpoint(job.deviceId());
     Future<Boolean> online = recipients.online(job.deviceId());
     Future<RecipientState.ChannelView> channel = recipients.channel(job.channelId(), job.userId());
     Future<String> name = job.senderId() == null ? Future.succeededFuture() : senderNames.apply(job.senderId());
     return Future.all(endpoint, online, channel, name)
-        .compose(v -> decide(job, endpoint.result(), online.result(), channel.result(), name.result()))
-        .recover(err -> {
-          if (attempt >= maxAttempts) {
-            LOG.warn("device {} channel {} seq {}: push given up, lookups failed: {}", job.deviceId(), job.channelId(),
-                job.seq(), err.toString());
-            meters.dropped("error");
-            return Future.succeededFuture(false);
-          }
-          long delay = backoff.delayMs(attempt);
-          return Future.<Void>future(p -> vertx.setTimer(delay, t -> p.complete()))
-              .compose(x -> deliver(job, attempt + 1));
-        });
+        .compose(v -> decide(job, endpoint.result(), online.result(), channel.result(), name.result()));
   }
 
   private Future<Boolean> decide(NotificationJob job, EndpointDirectory.Endpoint endpoint, boolean online,
@@ -81,7 +85,7 @@ public final class PushPipeline implements Delivery {
       return Future.succeededFuture(false);
     }
     PushMessage message = payloads.build(endpoint.platform(), job, channel.unread(), senderName);
-    return limiter.run(() -> sender.publish(endpoint.arn(), message)).compose(outcome -> switch (outcome) {
+    return sender.publish(endpoint.arn(), message).compose(outcome -> switch (outcome) {
       case PUBLISHED -> {
         meters.published(job.ts(), clock.millis());
         yield Future.succeededFuture(true);

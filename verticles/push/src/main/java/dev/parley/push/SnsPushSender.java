@@ -1,6 +1,7 @@
 package dev.parley.push;
 
 import io.vertx.core.Future;
+import dev.parley.shared.push.SdkCalls;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ import java.util.concurrent.CompletionException;
  * {@code MessageStructure=json}. Throttling ({@code Throttled}, 429), server errors (5xx) and transport failures are
  * retried with {@link Backoff} up to {@code maxAttempts} attempts in all, on Vert.x timers (never blocking).
  * {@code EndpointDisabled}, and a {@code NotFound}/{@code InvalidParameter} naming the target, mean the endpoint is
- * dead. The SDK future is bridged onto the verticle's context.
+ * dead. The call starts on a worker thread ({@link SdkCalls}); its outcome is handled on the verticle's context.
  */
 public final class SnsPushSender implements PushSender {
   private static final Logger LOG = LoggerFactory.getLogger(SnsPushSender.class);
@@ -53,7 +54,7 @@ public final class SnsPushSender implements PushSender {
 
   private Future<Outcome> attempt(PublishRequest request, int attempt) {
     long started = System.nanoTime();
-    return Future.fromCompletionStage(sns.publish(request), vertx.getOrCreateContext())
+    return SdkCalls.call(vertx, () -> sns.publish(request))
         .map(r -> {
           meters.publishLatency(System.nanoTime() - started);
           return Outcome.PUBLISHED;

@@ -10,7 +10,6 @@ import software.amazon.awssdk.services.sns.model.NotFoundException;
 
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 
 /**
  * {@link PlatformEndpoints} over the SNS async client, following the SNS guide's registration pattern: create, read
@@ -28,9 +27,9 @@ public final class SnsPlatformEndpoints implements PlatformEndpoints {
 
   @Override
   public Future<String> create(String applicationArn, String token) {
-    return call(sns.createPlatformEndpoint(r -> r.platformApplicationArn(applicationArn).token(token)))
+    return call(() -> sns.createPlatformEndpoint(r -> r.platformApplicationArn(applicationArn).token(token)))
         .map(r -> r.endpointArn())
-        .compose(arn -> call(sns.getEndpointAttributes(r -> r.endpointArn(arn))).compose(a -> {
+        .compose(arn -> call(() -> sns.getEndpointAttributes(r -> r.endpointArn(arn))).compose(a -> {
           Map<String, String> attrs = a.attributes();
           return token.equals(attrs.get("Token")) && "true".equals(attrs.get("Enabled")) ? Future.succeededFuture(arn)
               : update(arn, token).map(arn);
@@ -39,7 +38,7 @@ public final class SnsPlatformEndpoints implements PlatformEndpoints {
 
   @Override
   public Future<Boolean> update(String endpointArn, String token) {
-    return call(sns.setEndpointAttributes(r -> r.endpointArn(endpointArn)
+    return call(() -> sns.setEndpointAttributes(r -> r.endpointArn(endpointArn)
         .attributes(Map.of("Token", token, "Enabled", "true"))))
         .map(true)
         .recover(err -> err instanceof NotFoundException ? Future.succeededFuture(false) : Future.failedFuture(err));
@@ -47,11 +46,11 @@ public final class SnsPlatformEndpoints implements PlatformEndpoints {
 
   @Override
   public Future<Void> delete(String endpointArn) {
-    return call(sns.deleteEndpoint(r -> r.endpointArn(endpointArn))).mapEmpty();
+    return call(() -> sns.deleteEndpoint(r -> r.endpointArn(endpointArn))).mapEmpty();
   }
 
-  private <T> Future<T> call(CompletionStage<T> stage) {
-    return Future.fromCompletionStage(stage, vertx.getOrCreateContext()).recover(err -> {
+  private <T> Future<T> call(java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> call) {
+    return dev.parley.shared.push.SdkCalls.call(vertx, call).recover(err -> {
       Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
       if (cause instanceof NotFoundException) {
         return Future.failedFuture(cause);
