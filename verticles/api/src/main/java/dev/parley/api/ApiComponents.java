@@ -7,6 +7,7 @@ import dev.parley.api.channels.ChannelService;
 import dev.parley.api.channels.MembershipEvents;
 import dev.parley.api.channels.MembershipService;
 import dev.parley.api.devices.DeviceService;
+import dev.parley.api.history.HistoryService;
 import dev.parley.api.http.BearerAuth;
 import dev.parley.api.ratelimit.RateLimiter;
 import dev.parley.api.tokens.RefreshTokens;
@@ -15,6 +16,7 @@ import dev.parley.shared.auth.AccessTokens;
 import dev.parley.shared.auth.JwtKeys;
 import dev.parley.shared.auth.RevokedDevices;
 import dev.parley.shared.config.ParleyConfig;
+import dev.parley.stores.messages.MessageReads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -33,7 +35,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
                             ChannelService channels, MembershipService memberships, BlockService blocks,
                             RateLimiter rateLimiter, BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes,
                             int maxChannelMembers, dev.parley.api.chats.ChatApi chats,
-                            dev.parley.api.realtime.RealtimeApi realtime,
+                            dev.parley.api.realtime.RealtimeApi realtime, HistoryService history,
                             dev.parley.api.push.PushRegistrations push) {
 
   /** Without the chat feature (route registration in tests). */
@@ -41,7 +43,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
                        MembershipService memberships, BlockService blocks, RateLimiter rateLimiter,
                        BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes, int maxChannelMembers) {
     this(accounts, tokens, devices, channels, memberships, blocks, rateLimiter, bearerAuth, metrics, maxBodyBytes,
-        maxChannelMembers, null, null, null);
+        maxChannelMembers, null, null, null, null);
   }
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
@@ -50,7 +52,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
   /** @param sns the SNS client of push registration (issue 14); null leaves the push routes out */
   public static ApiComponents create(Vertx vertx, ParleyConfig config, Pool pg, Redis redis, JwtKeys keys,
                                      WorkerExecutor hashingPool, MeterRegistry metrics, Clock clock,
-                                     software.amazon.awssdk.services.sns.SnsAsyncClient sns) {
+                                     MessageReads messages, software.amazon.awssdk.services.sns.SnsAsyncClient sns) {
     ParleyConfig.AuthConfig auth = config.auth();
     ParleyConfig.ApiConfig api = config.api();
     SecureRandom random = new SecureRandom();
@@ -59,18 +61,19 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
     RevokedDevices revoked = new RevokedDevices(redis, vertx.eventBus(), auth.accessTokenTtlSeconds());
     PasswordHasher hasher = new PasswordHasher(hashingPool, auth.passwordHashing(), random, metrics);
     MembershipEvents events = new MembershipEvents(vertx.eventBus());
+    MembershipService memberships = new MembershipService(pg, events, api.maxChannelMembers(), clock);
     return new ApiComponents(
         new AccountService(pg, hasher, clock),
         new TokenService(pg, accessTokens, revoked, new RefreshTokens(random), auth.maxDevicesPerUser(),
             Duration.ofDays(auth.refreshTokenTtlDays()), clock),
         new DeviceService(pg, revoked, clock),
         new ChannelService(pg, events, api.maxChannelMembers(), clock),
-        new MembershipService(pg, events, api.maxChannelMembers(), clock),
+        memberships,
         new BlockService(pg, clock),
         new RateLimiter(redis, api.rateLimit()),
         new BearerAuth(accessTokens, revoked), metrics,
         api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis),
-        dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg),
+        dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg), new HistoryService(memberships, messages),
         sns == null ? null : new dev.parley.api.push.PushRegistrations(pg,
             new dev.parley.api.push.SnsPlatformEndpoints(vertx, sns), p -> p.applicationArn(config.push()), clock));
   }

@@ -1,12 +1,13 @@
 package dev.parley.api;
 
-import dev.parley.message.HistoryRoutes;
-import dev.parley.message.HistoryServer;
+import dev.parley.api.http.InvalidRequests;
+import dev.parley.api.http.ProblemHandler;
 import dev.parley.shared.auth.JwtKeys;
-import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.metrics.Metrics;
+import dev.parley.stores.messages.MessageReads;
+import dev.parley.stores.messages.MessageTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -20,7 +21,7 @@ import java.time.Clock;
 
 /**
  * The api role: the REST API over HTTP. Thin wiring only — it loads the signing keys and the OpenAPI document,
- * builds {@link ApiComponents} and serves {@link ApiRouter}; start fails if either cannot be loaded or the port
+ * prepares the history reads, builds {@link ApiComponents} and serves {@link ApiRouter}; start fails if either cannot be loaded or the port
  * cannot be bound.
  */
 public final class ApiVerticle extends VerticleBase {
@@ -49,22 +50,20 @@ public final class ApiVerticle extends VerticleBase {
         config.auth().passwordHashing().threads());
     Future<JwtKeys> keys = JwtKeys.load(vertx, config.auth().keysDir(), config.auth().signingKeyId(), true);
     Future<Buffer> document = vertx.fileSystem().readFile(ApiRouter.OPENAPI_RESOURCE);
-    // Message history (issue 4, docs/protocol.md "History"): needs Cassandra, which the api role's node connects.
-    Future<HistoryRoutes> history = clients.enabled().contains(Dependency.CASSANDRA)
-        ? HistoryServer.routes(vertx, config, clients) : Future.succeededFuture(null);
+    // History reads (docs/api.md, "History"): statements prepared before the port opens.
+    Future<MessageReads> messages = new MessageReads(clients.cassandra(),
+        new MessageTable(config.cassandra().keyspace(), config.cassandra().messageBucketSize())).prepare();
     // Building the SDK client loads its endpoint rules and starts its own I/O threads: off the event loop.
     Future<software.amazon.awssdk.services.sns.SnsAsyncClient> snsClient =
         vertx.executeBlocking(() -> dev.parley.shared.push.SnsClients.create(config.push()));
-    return Future.all(keys, document, history, snsClient)
+    return Future.all(keys, document, messages, snsClient)
         .compose(v -> {
           sns = snsClient.result();
           ApiComponents components = ApiComponents.create(vertx, config, clients.pg(), clients.redis(), keys.result(),
-              hashingPool, Metrics.registry(), clock, sns);
+              hashingPool, Metrics.registry(), clock, messages.result(), sns);
           Router router = ApiRouter.create(vertx, components, document.result());
-          if (history.result() != null) {
-            history.result().mount(router);
-          }
           return vertx.createHttpServer()
+              .invalidRequestHandler(new InvalidRequests(new ProblemHandler(Metrics.registry())))
               .requestHandler(router)
               .listen(config.api().port(), config.api().host());
         })

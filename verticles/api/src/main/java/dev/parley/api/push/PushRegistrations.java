@@ -1,6 +1,6 @@
 package dev.parley.api.push;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.push.PushPlatform;
 import io.vertx.core.Future;
@@ -46,7 +46,7 @@ public final class PushRegistrations {
   public String applicationArn(PushPlatform platform) {
     String arn = applicationArns.apply(platform);
     if (arn == null || arn.isEmpty()) {
-      throw ApiException.field(ErrorCode.UNKNOWN_PUSH_PLATFORM, "platform",
+      throw new Refusal(ErrorCode.UNKNOWN_PUSH_PLATFORM, "platform",
           "platform '" + platform.wireName() + "' is not offered by this deployment");
     }
     return arn;
@@ -68,7 +68,7 @@ public final class PushRegistrations {
     return pg.preparedQuery("SELECT " + COLUMNS + " FROM push_endpoints WHERE device_id = $1 AND user_id = $2")
         .execute(Tuple.of(deviceId, userId)).map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.of(ErrorCode.PUSH_NOT_REGISTERED, "device " + deviceId + " has no push registration");
+            throw Refusal.of(ErrorCode.PUSH_NOT_REGISTERED, "device " + deviceId + " has no push registration");
           }
           return json(rows.iterator().next());
         });
@@ -101,11 +101,11 @@ public final class PushRegistrations {
     return pg.preparedQuery("SELECT 1 FROM devices WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL")
         .execute(Tuple.of(deviceId, userId)).compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(ApiException.of(ErrorCode.DEVICE_NOT_FOUND,
+            return Future.failedFuture(Refusal.of(ErrorCode.DEVICE_NOT_FOUND,
                 "no device " + deviceId + " on this account"));
           }
           if (!deviceId.equals(callerDevice)) {
-            return Future.failedFuture(ApiException.of(ErrorCode.PUSH_NOT_OWN_DEVICE,
+            return Future.failedFuture(Refusal.of(ErrorCode.PUSH_NOT_OWN_DEVICE,
                 "only device " + deviceId + " itself manages its push registration"));
           }
           return Future.succeededFuture();

@@ -1,6 +1,6 @@
 package dev.parley.api.push;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,10 +57,10 @@ public final class SnsPlatformEndpoints implements PlatformEndpoints {
       }
       if (cause instanceof InvalidParameterException) {
         // SNS refused the token itself (beyond our shape check): the client must fix it, retrying will not help.
-        return Future.failedFuture(ApiException.field(ErrorCode.INVALID_PUSH_TOKEN, "token",
+        return Future.failedFuture(new Refusal(ErrorCode.INVALID_PUSH_TOKEN, "token",
             "the push service refused this token: " + cause.getMessage()));
       }
-      return Future.failedFuture(ApiException.of(ErrorCode.PUSH_UNAVAILABLE,
+      return Future.failedFuture(Refusal.of(ErrorCode.PUSH_UNAVAILABLE,
           "the push service did not accept the registration now; retry"));
     });
   }
