@@ -76,7 +76,7 @@ public final class ChatListBenchmark {
     ApiVerticle api = new ApiVerticle(config, clients);
     await(vertx.deployVerticle(api));
     AccessTokens tokens = new AccessTokens(vertx, await(JwtKeys.load(vertx, keys.toString(), kid, true)),
-        config.auth().issuer(), config.auth().audience(), 3_600);
+        config.auth().issuer(), config.auth().audience(), 3_600, 0, java.time.Clock.systemUTC());
 
     long t0 = System.nanoTime();
     UUID user = UUID.randomUUID();

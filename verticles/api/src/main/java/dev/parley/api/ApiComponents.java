@@ -57,7 +57,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
     ParleyConfig.ApiConfig api = config.api();
     SecureRandom random = new SecureRandom();
     AccessTokens accessTokens = new AccessTokens(vertx, keys, auth.issuer(), auth.audience(),
-        auth.accessTokenTtlSeconds(), clock);
+        auth.accessTokenTtlSeconds(), auth.clockSkewSeconds(), clock);
     RevokedDevices revoked = new RevokedDevices(redis, vertx.eventBus(), auth.accessTokenTtlSeconds());
     PasswordHasher hasher = new PasswordHasher(hashingPool, auth.passwordHashing(), random, metrics);
     MembershipEvents events = new MembershipEvents(vertx.eventBus());

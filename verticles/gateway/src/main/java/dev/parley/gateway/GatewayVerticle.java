@@ -21,6 +21,8 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+
 /**
  * The gateway role: the WebSocket endpoint {@code /ws} (docs/protocol.md). Authenticates upgrades, keeps one
  * session per device, hands frames to {@link FrameHandler} and delivers what message nodes send to this node.
@@ -58,12 +60,12 @@ public final class GatewayVerticle extends VerticleBase {
             new dev.parley.shared.chats.DevicePush(vertx.eventBus(), new SessionDirectory(clients.redis())),
             config.chats().receiptsMaxGroupSize()), config.chats(), System::currentTimeMillis),
         new PresenceFrameHandler(vertx.eventBus()));
-    HttpServerOptions options = new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
-        .setMaxWebSocketFrameSize(gc.maxFrameBytes()).setMaxWebSocketMessageSize(gc.maxFrameBytes())
-        .setIdleTimeout(gc.idleTimeoutSeconds());
+    HttpServerOptions options = FrameLimit.apply(new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
+        .setIdleTimeout(gc.idleTimeoutSeconds()), gc.maxFrameBytes());
     return JwtKeys.load(vertx, config.auth().keysDir(), "", false)
         .map(keys -> authenticator = new WsAuthenticator(new AccessTokens(vertx, keys, config.auth().issuer(),
-            config.auth().audience(), config.auth().accessTokenTtlSeconds()),
+            config.auth().audience(), config.auth().accessTokenTtlSeconds(), config.auth().clockSkewSeconds(),
+            Clock.systemUTC()),
             new RevokedDevices(clients.redis(), vertx.eventBus(), config.auth().accessTokenTtlSeconds())))
         .compose(a -> memberships.listen(vertx))
         .compose(v -> sessions.start())
@@ -105,7 +107,7 @@ public final class GatewayVerticle extends VerticleBase {
       frames.onText(session, text);
     });
     ws.binaryMessageHandler(bytes -> frames.onBinary(session));
-    ws.exceptionHandler(err -> LOG.debug("device {}: socket error: {}", claims.deviceId(), err.toString()));
+    FrameLimit.closeWhenExceeded(ws, claims.deviceId());
     ws.closeHandler(v -> {
       sessions.closed(session);
       lifecycle.presence().closed(claims.userId(), claims.deviceId());

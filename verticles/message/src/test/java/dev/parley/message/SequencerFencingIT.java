@@ -107,6 +107,33 @@ class SequencerFencingIT {
   }
 
   @Test
+  @DisplayName("after the store lost acknowledged rows (a crash before the commit-log sync) and the head is reloaded, "
+      + "no seq a client was told about is handed out again")
+  void lostRowsAreNeverReused() {
+    UUID channel = UUID.randomUUID();
+    UUID device = UUID.randomUUID();
+    MessageStore store = store();
+    Sequencer sequencer = sequencer(store, 4);
+    Envelope acked = null;
+    for (int i = 1; i <= 5; i++) {
+      acked = await(sequencer.process(send(channel, device, "m-" + i))).envelope();
+    }
+    // What a Cassandra kill -9 with an unsynced commit log leaves: rows 4 and 5 and the head hint past 3 are gone.
+    String ks = config.cassandra().keyspace();
+    await(clients.cassandra().execute("DELETE FROM " + ks + ".messages WHERE channel_id = " + channel
+        + " AND bucket = 0 AND seq IN (4, 5)"));
+    await(clients.cassandra().execute("DELETE FROM " + ks + ".channel_heads WHERE channel_id = " + channel));
+    sequencer.forgetHeads(); // as the consumer does after a failed batch
+
+    Sequencer.Outcome next = await(sequencer.process(send(channel, device, "m-6")));
+    assertThat(next.envelope().seq()).as("seq after the acknowledged seq 5").isEqualTo(6);
+    assertThat(ChainHash.next(acked.hash(), 6, next.envelope().msgId(), next.envelope().senderUser(), device,
+        "application", next.envelope().payload())).as("the chain continues from the acknowledged seq 5")
+        .isEqualTo(next.envelope().hash());
+    assertThat(await(reads().range(channel, 1, 10))).extracting(Envelope::seq).containsExactly(1L, 2L, 3L, 6L);
+  }
+
+  @Test
   @DisplayName("a writer that died after the message row but before dedup/head: the retry is a duplicate, not seq 2")
   void crashBetweenWritesIsRepaired() {
     UUID channel = UUID.randomUUID();
