@@ -29,22 +29,15 @@ import java.time.Duration;
 
 /**
  * The api role's object graph, built in one place by constructor injection. Route classes receive only what they
- * use; a test can build the router with any of these left null, because handlers only run per request.
+ * use.
  */
 public record ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices,
                             ChannelService channels, MembershipService memberships, BlockService blocks,
                             RateLimiter rateLimiter, BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes,
                             int maxChannelMembers, dev.parley.api.chats.ChatApi chats,
                             dev.parley.api.realtime.RealtimeApi realtime, HistoryService history,
+                            dev.parley.api.keys.KeyDirectoryService keys,
                             dev.parley.api.push.PushRegistrations push) {
-
-  /** Without the chat feature (route registration in tests). */
-  public ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices, ChannelService channels,
-                       MembershipService memberships, BlockService blocks, RateLimiter rateLimiter,
-                       BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes, int maxChannelMembers) {
-    this(accounts, tokens, devices, channels, memberships, blocks, rateLimiter, bearerAuth, metrics, maxBodyBytes,
-        maxChannelMembers, null, null, null, null);
-  }
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
   public static final String HASHING_POOL = "parley-password-hashing";
@@ -74,6 +67,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
         new BearerAuth(accessTokens, revoked), metrics,
         api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis),
         dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg), new HistoryService(memberships, messages),
+        new dev.parley.api.keys.KeyDirectoryService(vertx, pg, clock),
         sns == null ? null : new dev.parley.api.push.PushRegistrations(pg,
             new dev.parley.api.push.SnsPlatformEndpoints(vertx, sns), p -> p.applicationArn(config.push()), clock));
   }

@@ -1,5 +1,8 @@
 package dev.parley.gateway;
 
+import dev.parley.chatstate.ChatStateService;
+import dev.parley.chatstate.ChatStore;
+import dev.parley.chatstate.LiveFrames;
 import dev.parley.shared.Refusal;
 
 import dev.parley.shared.auth.AccessClaims;
@@ -34,6 +37,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   private final ParleyConfig config;
   private final DependencyClients clients;
+  /** The one clock of this role's object graph: every class below gets it (or its millis) injected. */
+  private final Clock clock = Clock.systemUTC();
   private KafkaProducer<String, String> producer;
   private SessionTable sessions;
   private FrameHandler frames;
@@ -50,15 +55,14 @@ public final class GatewayVerticle extends VerticleBase {
     ParleyConfig.GatewayConfig gc = config.gateway();
     String nodeId = config.node().id();
     Memberships memberships = new Memberships(clients.pg(), gc.membershipCacheSeconds() * 1_000L,
-        System::currentTimeMillis);
+        clock::millis);
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-gateway-" + nodeId));
     sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds());
     lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions);
     frames = new FrameHandler(memberships, producer, config.kafka().messagesTopic(), nodeId, gc.maxPayloadBytes(),
-        System::currentTimeMillis, new ChatFrameHandler(new dev.parley.shared.chats.ChatStateService(
-            new dev.parley.shared.chats.ChatStore(clients.redis()), memberships,
-            new dev.parley.shared.chats.DevicePush(vertx.eventBus(), new SessionDirectory(clients.redis())),
-            config.chats().receiptsMaxGroupSize()), config.chats(), System::currentTimeMillis),
+        clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(clients.redis()), memberships,
+            new LiveFrames(vertx.eventBus(), new SessionDirectory(clients.redis())),
+            config.chats().receiptsMaxGroupSize()), config.chats(), clock::millis),
         new PresenceFrameHandler(vertx.eventBus()));
     HttpServerOptions options = FrameLimit.apply(new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
         .setIdleTimeout(gc.idleTimeoutSeconds()), gc.maxFrameBytes());
@@ -100,7 +104,7 @@ public final class GatewayVerticle extends VerticleBase {
     ParleyConfig.GatewayConfig gc = config.gateway();
     ws.setWriteQueueMaxSize(gc.outboundQueueBytes());
     Session session = new Session(claims.userId(), claims.deviceId(), ws,
-        new TokenBucket(gc.sendRatePerSecond(), gc.sendBurst(), System.currentTimeMillis()));
+        new TokenBucket(gc.sendRatePerSecond(), gc.sendBurst(), clock.millis()));
     // Any frame proves the device is alive; the reporter keeps one event per device per flush.
     ws.textMessageHandler(text -> {
       lifecycle.presence().beat(claims.userId(), claims.deviceId());

@@ -58,7 +58,7 @@ public final class Sequencer {
                       List<Future<Void>> hints) {
   }
 
-  private final MessageStore store;
+  private final SequencerStore store;
   private final MsgIdGenerator ids;
   private final Clock clock;
   private final Map<UUID, MessageStore.Head> heads = new LinkedHashMap<>(1_024, 0.75f, true) {
@@ -76,7 +76,7 @@ public final class Sequencer {
     }
   };
 
-  public Sequencer(MessageStore store, MsgIdGenerator ids, Clock clock) {
+  public Sequencer(SequencerStore store, MsgIdGenerator ids, Clock clock) {
     this.store = store;
     this.ids = ids;
     this.clock = clock;
@@ -85,15 +85,6 @@ public final class Sequencer {
   /** Forgets every cached head (partitions moved: another writer may have advanced them). */
   public void forgetHeads() {
     heads.clear();
-  }
-
-  public Future<Outcome> process(SendRecord send) {
-    return process(List.of(send)).map(all -> all.get(0));
-  }
-
-  /** {@link #sequence}, completing once the dedup rows and head hint are written too. */
-  public Future<List<Outcome>> process(List<SendRecord> sends) {
-    return sequence(sends).compose(b -> Future.all(b.recorded(), b.hinted()).map(b.outcomes()));
   }
 
   /**

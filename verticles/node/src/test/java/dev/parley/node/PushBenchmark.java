@@ -1,7 +1,7 @@
 package dev.parley.node;
 
 import dev.parley.node.MessagePathFixture.Device;
-import dev.parley.shared.chats.ChatStore;
+import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.snslocal.SnsLocalServer;
@@ -87,7 +87,7 @@ class PushBenchmark {
       admin.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
     deps = DependencyClients.create(fx.vertx, fx.config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS));
-    ChatStore chats = new ChatStore(deps.redis());
+    ChatStore chats = ChatStore.on(deps.redis());
     for (int i = 0; i < DEVICES; i++) {
       Device d = fx.user();
       String token = (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
@@ -98,7 +98,7 @@ class PushBenchmark {
           .execute(Tuple.of(d.deviceId(), d.userId(), token, arn)));
       UUID channel = UUID.randomUUID();
       // A head far ahead of every job: nothing counts as read, every job is pushed.
-      await(chats.updateHead(channel, 1_000_000_000L, System.currentTimeMillis(), new JsonObject()));
+      await(chats.heads().updateHead(channel, 1_000_000_000L, System.currentTimeMillis(), new JsonObject()));
       devices.add(d);
       arns.add(arn);
       channels.add(channel);

@@ -3,7 +3,7 @@ package dev.parley.node;
 import dev.parley.client.Ack;
 import dev.parley.node.MessagePathFixture.Conn;
 import dev.parley.node.MessagePathFixture.Device;
-import dev.parley.shared.chats.ChatStore;
+import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.snslocal.SnsLocalServer;
@@ -159,7 +159,7 @@ class PushNodeIT {
   @Test
   @DisplayName("kill -9 of the push node mid-stream: after a restart every device gets the push of its newest job")
   void killedPushNodeLosesNothing() throws Exception {
-    ChatStore chats = new ChatStore(deps.redis());
+    ChatStore chats = ChatStore.on(deps.redis());
     List<Device> devices = new ArrayList<>();
     Map<UUID, String> arns = new HashMap<>();
     Map<UUID, UUID> channels = new HashMap<>();
@@ -196,7 +196,7 @@ class PushNodeIT {
     for (int seq = fromSeq; seq <= toSeq; seq++) {
       for (Device d : devices) {
         UUID channel = channels.get(d.deviceId());
-        await(chats.updateHead(channel, seq, System.currentTimeMillis(), new JsonObject().put("seq", seq)));
+        await(chats.heads().updateHead(channel, seq, System.currentTimeMillis(), new JsonObject().put("seq", seq)));
         JsonObject job = new JsonObject().put("type", "message").put("userId", d.userId().toString())
             .put("deviceId", d.deviceId().toString()).put("channelId", channel.toString()).put("seq", seq)
             .put("msgId", Long.toString(5_000_000L + seq)).put("kind", "application")

@@ -1,6 +1,6 @@
 package dev.parley.push;
 
-import dev.parley.shared.chats.ChatStore;
+import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.deps.KafkaClientConfig;
@@ -57,7 +57,7 @@ public final class PushVerticle extends VerticleBase {
       Function<UUID, Future<String>> senderNames = push.showSenderName() ? names::of
           : id -> Future.succeededFuture(null);
       PushPipeline pipeline = new PushPipeline(vertx, new EndpointDirectory(clients.pg(), clock),
-          new RedisRecipientState(new SessionDirectory(clients.redis()), new ChatStore(clients.redis())), senderNames,
+          new RedisRecipientState(new SessionDirectory(clients.redis()), ChatStore.on(clients.redis()).snapshots()), senderNames,
           new PushPayloads(push.neutralText()), new SnsPushSender(vertx, sns, backoff, push.maxAttempts(), meters),
           new PublishLimiter(push.maxConcurrentPublishes()), backoff, push.maxAttempts(), meters, clock);
       Coalescer coalescer = new Coalescer(vertx, pipeline, push.coalesceWindowMs(), meters);

@@ -1,6 +1,7 @@
 package dev.parley.push;
 
-import dev.parley.shared.chats.ChatStore;
+import dev.parley.chatstate.ChatSnapshots;
+import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.session.SessionDirectory;
 import io.vertx.core.Future;
 
@@ -14,9 +15,9 @@ import java.util.UUID;
  */
 public final class RedisRecipientState implements RecipientState {
   private final SessionDirectory sessions;
-  private final ChatStore chats;
+  private final ChatSnapshots chats;
 
-  public RedisRecipientState(SessionDirectory sessions, ChatStore chats) {
+  public RedisRecipientState(SessionDirectory sessions, ChatSnapshots chats) {
     this.sessions = sessions;
     this.chats = chats;
   }

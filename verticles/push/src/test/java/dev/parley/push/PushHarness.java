@@ -1,6 +1,6 @@
 package dev.parley.push;
 
-import dev.parley.shared.chats.ChatStore;
+import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.deps.DependencyClients;
@@ -69,7 +69,7 @@ public final class PushHarness implements AutoCloseable {
     clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS,
         Dependency.KAFKA));
     await(new KafkaTopics(clients.kafkaAdmin(), config.kafka()).ensure());
-    chats = new ChatStore(clients.redis());
+    chats = ChatStore.on(clients.redis());
     http = WebClient.create(vertx);
     sns = SnsAsyncClient.builder().endpointOverride(URI.create(snsUrl())).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
@@ -99,7 +99,7 @@ public final class PushHarness implements AutoCloseable {
 
   /** Moves the channel's head to {@code seq} (as the message role does for each stored message). */
   public void head(UUID channel, long seq) {
-    await(chats.updateHead(channel, seq, System.currentTimeMillis(), new JsonObject().put("seq", seq)));
+    await(chats.heads().updateHead(channel, seq, System.currentTimeMillis(), new JsonObject().put("seq", seq)));
   }
 
   /** Produces the job the message role writes for an offline member device. */

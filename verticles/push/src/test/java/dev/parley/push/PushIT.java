@@ -108,8 +108,8 @@ class PushIT {
     UUID ch = UUID.randomUUID();
     h.head(ch, 3);
     await(new SessionDirectory(h.clients.redis()).register(online.deviceId(), "gw-it", 60));
-    await(h.chats.setMuted(ch, muted.userId(), true));
-    await(h.chats.markRead(ch, read.userId(), 3));
+    await(h.chats.cursors().setMuted(ch, muted.userId(), true));
+    await(h.chats.cursors().markRead(ch, read.userId(), 3));
     double before = accounted();
     h.job(online, ch, 3);
     h.job(muted, ch, 3);
