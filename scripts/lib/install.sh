@@ -82,6 +82,8 @@ jar_marker_expected() {
 }
 
 jars_installed() {
+  # The SNS stand-in is built from this repository's sources, not fetched (svc-sns.sh).
+  if [[ "$1" == sns ]]; then sns_installed; return; fi
   local svc="$1" marker="$P_OPT/$1/.installed"
   [[ -f "$marker" ]] || return 1
   [[ "$(cat "$marker")" == "$(jar_marker_expected "$svc")" ]] || return 1
@@ -91,6 +93,7 @@ jars_installed() {
 # Fetches the jars of one service. Runs in the background while apt works (no shared state).
 install_jars() {
   local svc="$1"
+  if [[ "$svc" == sns ]]; then sns_install; return; fi
   jars_installed "$svc" && return 0
   command -v mvn >/dev/null 2>&1 || die "$svc: Maven (mvn) is not installed; fix: apt-get install -y maven"
   local major; major="$(java_major || true)"
@@ -124,7 +127,7 @@ install_services() {
   local pid
   for s in "${svcs[@]}"; do
     case "$s" in
-      kafka|cassandra)
+      kafka|cassandra|sns)
         jars_installed "$s" && continue
         # Never swap the jars under a running JVM (it loads classes lazily and would crash).
         if pid="$(read_pid "$s")" && pid_matches "$pid" "$("${s}_marker")"; then

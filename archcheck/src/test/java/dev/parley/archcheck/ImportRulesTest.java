@@ -18,7 +18,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 class ImportRulesTest {
   static final String[] SERVER = {"dev.parley.shared..", "dev.parley.chatstate..", "dev.parley.stores..", "dev.parley.api..",
       "dev.parley.gateway..", "dev.parley.message..", "dev.parley.presence..", "dev.parley.discovery..",
-      "dev.parley.node.."};
+      "dev.parley.push..", "dev.parley.node.."};
 
   static JavaClasses main;
 
@@ -52,7 +52,10 @@ class ImportRulesTest {
             "dev.parley.shared.discovery", "dev.parley.shared.http", "dev.parley.shared.ids",
             "dev.parley.shared.json", "dev.parley.shared.membership", "dev.parley.shared.metrics",
             "dev.parley.shared.presence", "dev.parley.shared.schema", "dev.parley.shared.session",
-            "dev.parley.shared.text")
+            "dev.parley.shared.text",
+            // The SNS client factory, the worker-thread bridge of SDK calls and the push platforms: used by the api
+            // (registration) and the push role (publishing); infrastructure, no push logic (issue 14).
+            "dev.parley.shared.push")
         .check(main);
   }
 
@@ -62,7 +65,8 @@ class ImportRulesTest {
     noClasses().that().resideInAnyPackage("dev.parley.shared..", "dev.parley.chatstate..", "dev.parley.stores..",
             "dev.parley.protocol..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.parley.api..", "dev.parley.gateway..",
-            "dev.parley.message..", "dev.parley.presence..", "dev.parley.discovery..", "dev.parley.node..")
+            "dev.parley.message..", "dev.parley.presence..", "dev.parley.discovery..", "dev.parley.push..",
+            "dev.parley.node..")
         .check(main);
   }
 
@@ -78,8 +82,8 @@ class ImportRulesTest {
   @Test
   @DisplayName("the api, gateway, presence and discovery roles reach no other role (no api → message edge)")
   void rolesDoNotReachIntoEachOther() {
-    for (String role : new String[] {"api", "gateway", "presence", "discovery"}) {
-      String[] others = java.util.stream.Stream.of("api", "gateway", "message", "presence", "discovery", "node")
+    for (String role : new String[] {"api", "gateway", "presence", "discovery", "push"}) {
+      String[] others = java.util.stream.Stream.of("api", "gateway", "message", "presence", "discovery", "push", "node")
           .filter(r -> !r.equals(role)).map(r -> "dev.parley." + r + "..").toArray(String[]::new);
       noClasses().that().resideInAPackage("dev.parley." + role + "..").should().dependOnClassesThat()
           .resideInAnyPackage(others).check(main);

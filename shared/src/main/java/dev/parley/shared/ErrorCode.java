@@ -64,7 +64,19 @@ public enum ErrorCode {
   /** The discovery role did not answer in time. */
   DISCOVERY_UNAVAILABLE("discovery_unavailable", 503),
   /** The presence role did not answer in time. */
-  PRESENCE_UNAVAILABLE("presence_unavailable", 503);
+  PRESENCE_UNAVAILABLE("presence_unavailable", 503),
+
+  // Push registration (issue 14, docs/push.md).
+  /** The platform is not one of apns, apns_sandbox, fcm, or this deployment has no application for it. */
+  UNKNOWN_PUSH_PLATFORM("unknown_push_platform", 422),
+  /** The token does not have its platform's shape (APNs: 64 hex characters; FCM: 32-4096 of [A-Za-z0-9_:.-]). */
+  INVALID_PUSH_TOKEN("invalid_push_token", 422),
+  /** Only a device itself registers its push token. */
+  PUSH_NOT_OWN_DEVICE("push_not_own_device", 403),
+  /** The device has no push registration. */
+  PUSH_NOT_REGISTERED("push_not_registered", 404),
+  /** SNS did not answer or failed; retry. */
+  PUSH_UNAVAILABLE("push_unavailable", 503);
 
   private final String code;
   private final int httpStatus;

@@ -13,7 +13,7 @@ import java.util.Set;
 public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, CassandraConfig cassandra,
                            KafkaConfig kafka, EtcdConfig etcd, AuthConfig auth, ApiConfig api,
                            GatewayConfig gateway, MessageConfig message, DiscoveryConfig discovery,
-                           PresenceConfig presence, ChatConfig chats) {
+                           PresenceConfig presence, ChatConfig chats, PushConfig push) {
 
   public record NodeConfig(String id, Set<Role> roles, String region, String opsHost, int opsPort,
                            int dependencyTimeoutMs) {
@@ -131,6 +131,21 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
                            int stateBurst, int indexSyncSeconds, int maxPageSize) {
   }
 
+  /**
+   * Push through AWS SNS (docs/push.md): the region, the platform application ARN of each platform (empty: that
+   * platform is not offered), an optional endpoint override (the local SNS stand-in; empty = real SNS), the push
+   * role's consumer group and poll size, the coalescing window per device and channel, the per-node limit of
+   * publishes in flight, the bounded retry with exponential backoff, whether a push may name the sender (off by
+   * default: a lock screen then shows who wrote) and the neutral text. Credentials never appear here: the SDK's
+   * default provider chain finds them (environment, profile, instance role).
+   */
+  public record PushConfig(String region, String endpointOverride, String apnsApplicationArn,
+                           String apnsSandboxApplicationArn, String fcmApplicationArn, String consumerGroup,
+                           int maxPollRecords, int coalesceWindowMs, int maxConcurrentPublishes, int maxAttempts,
+                           int backoffBaseMs, int backoffMaxMs, int publishTimeoutMs, boolean showSenderName,
+                           String neutralText) {
+  }
+
   /** The services this node's roles need; {@code /ready} reports exactly these. */
   public Set<Dependency> dependencies() {
     return Role.dependenciesOf(node.roles());
@@ -208,7 +223,41 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
         r.integer("chats.stateRatePerSecond", 1, 10_000), r.integer("chats.stateBurst", 1, 10_000),
         r.integer("chats.indexSyncSeconds", 1, 86_400 * 7), r.integer("chats.maxPageSize", 1, 1_000));
     return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd, auth, api, gateway, message, discovery, presence,
-        chats);
+        chats, push(r));
+  }
+
+  private static final String APP_ARN = "arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:app/%s/[A-Za-z0-9_.-]{1,256}";
+
+  private static PushConfig push(ConfigReader r) {
+    String region = r.string("push.region");
+    if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
+      throw ConfigReader.invalid("push.region", "an AWS region such as eu-west-1", region);
+    }
+    String override = r.optionalString("push.endpointOverride");
+    if (!override.isEmpty() && !override.matches("https?://[^/\\s]+/?")) {
+      throw ConfigReader.invalid("push.endpointOverride", "empty (real SNS) or an http(s)://host:port URL", override);
+    }
+    PushConfig push = new PushConfig(region, override,
+        appArn(r, "push.apnsApplicationArn", "APNS"), appArn(r, "push.apnsSandboxApplicationArn", "APNS_SANDBOX"),
+        appArn(r, "push.fcmApplicationArn", "GCM"), r.string("push.consumerGroup"),
+        r.integer("push.maxPollRecords", 1, 100_000), r.integer("push.coalesceWindowMs", 0, 3_600_000),
+        r.integer("push.maxConcurrentPublishes", 1, 10_000), r.integer("push.maxAttempts", 1, 20),
+        r.integer("push.backoffBaseMs", 1, 60_000), r.integer("push.backoffMaxMs", 1, 600_000),
+        r.integer("push.publishTimeoutMs", 100, 120_000), r.bool("push.showSenderName"), r.string("push.neutralText"));
+    if (push.backoffMaxMs() < push.backoffBaseMs()) {
+      throw new ConfigException("config key 'push.backoffMaxMs' (" + push.backoffMaxMs() + ") must not be below "
+          + "'push.backoffBaseMs' (" + push.backoffBaseMs() + ")");
+    }
+    return push;
+  }
+
+  private static String appArn(ConfigReader r, String path, String platform) {
+    String value = r.optionalString(path);
+    if (!value.isEmpty() && !value.matches(String.format(APP_ARN, platform))) {
+      throw ConfigReader.invalid(path, "empty or an SNS platform application ARN arn:aws:sns:<region>:<account>:app/"
+          + platform + "/<name>", value);
+    }
+    return value;
   }
 
   private static NodeConfig node(ConfigReader r) {

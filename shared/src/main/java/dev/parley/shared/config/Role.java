@@ -17,7 +17,7 @@ public enum Role {
   API(Dependency.POSTGRES, Dependency.REDIS, Dependency.CASSANDRA, Dependency.ETCD),
   MESSAGE(Dependency.KAFKA, Dependency.CASSANDRA, Dependency.REDIS, Dependency.POSTGRES),
   PRESENCE(Dependency.REDIS, Dependency.POSTGRES),
-  PUSH(Dependency.KAFKA, Dependency.POSTGRES),
+  PUSH(Dependency.KAFKA, Dependency.POSTGRES, Dependency.REDIS),
   DISCOVERY(Dependency.ETCD);
 
   private final Set<Dependency> dependencies;

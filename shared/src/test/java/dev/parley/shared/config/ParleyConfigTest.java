@@ -157,4 +157,33 @@ class ParleyConfigTest {
     json2.getJsonObject("api").getJsonObject("rateLimit").remove("signupPerAddress");
     assertThatThrownBy(() -> parse(json2)).hasMessageContaining("'api.rateLimit.signupPerAddress'");
   }
+
+  @Test
+  @DisplayName("the push settings (issue 14) parse with sender names off, and bad ones are refused naming the key")
+  void pushSettings() {
+    ParleyConfig.PushConfig push = parse(defaultsWithPassword()).push();
+    assertThat(push.showSenderName()).isFalse();
+    assertThat(push.endpointOverride()).isEmpty();
+    assertThat(push.fcmApplicationArn()).contains(":app/GCM/");
+    assertThat(parse(defaultsWithPassword()).dependencies()).contains(Dependency.REDIS);
+    JsonObject json = defaultsWithPassword();
+    json.getJsonObject("push").put("apnsApplicationArn", "arn:aws:sns:us-east-1:000000000000:app/GCM/x");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'push.apnsApplicationArn'");
+    JsonObject json2 = defaultsWithPassword();
+    json2.getJsonObject("push").put("endpointOverride", "localhost:9911");
+    assertThatThrownBy(() -> parse(json2)).hasMessageContaining("'push.endpointOverride'");
+    JsonObject json3 = defaultsWithPassword();
+    json3.getJsonObject("push").put("backoffMaxMs", 10);
+    assertThatThrownBy(() -> parse(json3)).hasMessageContaining("'push.backoffMaxMs'");
+    JsonObject json4 = defaultsWithPassword();
+    json4.getJsonObject("push").remove("showSenderName");
+    assertThatThrownBy(() -> parse(json4)).hasMessageContaining("'push.showSenderName'")
+        .hasMessageContaining("PARLEY_PUSH_SHOW_SENDER_NAME");
+    JsonObject json5 = defaultsWithPassword();
+    json5.getJsonObject("push").put("region", "mars");
+    assertThatThrownBy(() -> parse(json5)).hasMessageContaining("'push.region'");
+    JsonObject json6 = defaultsWithPassword();
+    json6.getJsonObject("push").put("fcmApplicationArn", "");
+    assertThat(parse(json6).push().fcmApplicationArn()).isEmpty();
+  }
 }

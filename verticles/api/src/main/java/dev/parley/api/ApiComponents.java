@@ -36,14 +36,16 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
                             RateLimiter rateLimiter, BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes,
                             int maxChannelMembers, dev.parley.api.chats.ChatApi chats,
                             dev.parley.api.realtime.RealtimeApi realtime, HistoryService history,
-                            dev.parley.api.keys.KeyDirectoryService keys) {
+                            dev.parley.api.keys.KeyDirectoryService keys,
+                            dev.parley.api.push.PushRegistrations push) {
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
   public static final String HASHING_POOL = "parley-password-hashing";
 
+  /** @param sns the SNS client of push registration (issue 14); null leaves the push routes out */
   public static ApiComponents create(Vertx vertx, ParleyConfig config, Pool pg, Redis redis, JwtKeys keys,
                                      WorkerExecutor hashingPool, MeterRegistry metrics, Clock clock,
-                                     MessageReads messages) {
+                                     MessageReads messages, software.amazon.awssdk.services.sns.SnsAsyncClient sns) {
     ParleyConfig.AuthConfig auth = config.auth();
     ParleyConfig.ApiConfig api = config.api();
     SecureRandom random = new SecureRandom();
@@ -65,6 +67,8 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
         new BearerAuth(accessTokens, revoked), metrics,
         api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis),
         dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg), new HistoryService(memberships, messages),
-        new dev.parley.api.keys.KeyDirectoryService(vertx, pg, clock));
+        new dev.parley.api.keys.KeyDirectoryService(vertx, pg, clock),
+        sns == null ? null : new dev.parley.api.push.PushRegistrations(pg,
+            new dev.parley.api.push.SnsPlatformEndpoints(vertx, sns), p -> p.applicationArn(config.push()), clock));
   }
 }

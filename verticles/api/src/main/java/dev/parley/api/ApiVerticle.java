@@ -31,6 +31,7 @@ public final class ApiVerticle extends VerticleBase {
   private final DependencyClients clients;
   private final Clock clock;
   private WorkerExecutor hashingPool;
+  private software.amazon.awssdk.services.sns.SnsAsyncClient sns;
   private HttpServer server;
 
   public ApiVerticle(ParleyConfig config, DependencyClients clients) {
@@ -52,10 +53,14 @@ public final class ApiVerticle extends VerticleBase {
     // History reads (docs/api.md, "History"): statements prepared before the port opens.
     Future<MessageReads> messages = new MessageReads(clients.cassandra(),
         new MessageTable(config.cassandra().keyspace(), config.cassandra().messageBucketSize())).prepare();
-    return Future.all(keys, document, messages)
+    // Building the SDK client loads its endpoint rules and starts its own I/O threads: off the event loop.
+    Future<software.amazon.awssdk.services.sns.SnsAsyncClient> snsClient =
+        vertx.executeBlocking(() -> dev.parley.shared.push.SnsClients.create(config.push()));
+    return Future.all(keys, document, messages, snsClient)
         .compose(v -> {
+          sns = snsClient.result();
           ApiComponents components = ApiComponents.create(vertx, config, clients.pg(), clients.redis(), keys.result(),
-              hashingPool, Metrics.registry(), clock, messages.result());
+              hashingPool, Metrics.registry(), clock, messages.result(), sns);
           Router router = ApiRouter.create(vertx, components, document.result());
           return vertx.createHttpServer()
               .invalidRequestHandler(new InvalidRequests(new ProblemHandler(Metrics.registry())))
@@ -77,6 +82,13 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (sns != null) {
+      // close() waits for the SDK's I/O threads to stop: not on the event loop.
+      vertx.executeBlocking(() -> {
+        sns.close();
+        return null;
+      });
+    }
     return hashingPool == null ? Future.succeededFuture() : hashingPool.close();
   }
 }

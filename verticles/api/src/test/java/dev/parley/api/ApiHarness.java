@@ -48,6 +48,11 @@ public final class ApiHarness implements AutoCloseable {
    * that only the rate-limit test meets them; {@code overrides} are merged on top.
    */
   public static ApiHarness start(JsonObject overrides) {
+    return start(overrides, java.util.Set.of());
+  }
+
+  /** {@link #start(JsonObject)} ignoring the named environment variables, so {@code overrides} of those keys win. */
+  public static ApiHarness start(JsonObject overrides, java.util.Set<String> ignoredEnv) {
     JsonObject conf = new JsonObject()
         .put("node", new JsonObject().put("roles", new JsonArray().add("api")))
         .put("auth", new JsonObject().put("passwordHashing", new JsonObject().put("memoryKib", 1024).put("iterations", 1)))
@@ -56,7 +61,7 @@ public final class ApiHarness implements AutoCloseable {
             .put("loginPerAddress", 100_000).put("signupPerAddress", 100_000)))
         .mergeIn(overrides, true);
     Vertx vertx = Vertx.vertx();
-    ParleyConfig config = ItConfig.load(vertx, conf);
+    ParleyConfig config = ItConfig.load(vertx, conf, ignoredEnv);
     ItConfig.migrate(vertx, config);
     DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS,
         Dependency.CASSANDRA));

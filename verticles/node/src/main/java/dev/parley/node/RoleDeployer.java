@@ -32,7 +32,8 @@ final class RoleDeployer {
       Role.MESSAGE, MessageVerticle::new,
       Role.DISCOVERY, DiscoveryVerticle::new,
       Role.PRESENCE, PresenceVerticle::new,
-      Role.API, ApiVerticle::new);
+      Role.API, ApiVerticle::new,
+      Role.PUSH, dev.parley.push.PushVerticle::new);
 
   private RoleDeployer() {
   }

@@ -42,6 +42,12 @@ final class NodeProcess implements AutoCloseable {
   /** Starts a node in cluster {@code clusterName} with the given roles and extra -conf JSON. */
   static NodeProcess start(String id, String clusterName, int hazelcastPort, List<String> roles, JsonObject extraConf)
       throws IOException {
+    return start(id, clusterName, hazelcastPort, roles, extraConf, Map.of());
+  }
+
+  /** Like {@link #start(String, String, int, List, JsonObject)} with extra environment variables (they win over -conf). */
+  static NodeProcess start(String id, String clusterName, int hazelcastPort, List<String> roles, JsonObject extraConf,
+                           Map<String, String> extraEnv) throws IOException {
     int opsPort = freePort();
     JsonObject conf = new JsonObject().put("node", new JsonObject().put("id", id).put("roles", roles).put("opsPort", opsPort));
     conf.mergeIn(extraConf, true);
@@ -52,6 +58,7 @@ final class NodeProcess implements AutoCloseable {
     Map<String, String> env = pb.environment();
     env.put("PARLEY_CLUSTER_NAME", clusterName);
     env.put("PARLEY_CLUSTER_PORT", String.valueOf(hazelcastPort));
+    env.putAll(extraEnv);
     return new NodeProcess(id, opsPort, log, pb.start());
   }
 

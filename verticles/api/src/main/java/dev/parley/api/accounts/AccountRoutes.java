@@ -29,9 +29,12 @@ public final class AccountRoutes {
   private final BearerAuth auth;
   /** Null where discovery and presence are not wired (route-only tests): logins then carry no gateway. */
   private final RealtimeApi realtime;
+  /** Null where push is not wired: logout then leaves no endpoint to delete. */
+  private final dev.parley.api.push.PushRegistrations push;
 
   public AccountRoutes(AccountService accounts, TokenService tokens, RateLimiter limiter, BearerAuth auth,
-                       RealtimeApi realtime) {
+                       RealtimeApi realtime, dev.parley.api.push.PushRegistrations push) {
+    this.push = push;
     this.accounts = accounts;
     this.tokens = tokens;
     this.limiter = limiter;
@@ -91,11 +94,12 @@ public final class AccountRoutes {
 
   private void logout(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
+    // A logged-out device gets no more pushes: its endpoint goes with its session.
     Replies.noContent(ctx, tokens.logout(caller.userId(), caller.deviceId()).onSuccess(v -> {
       if (realtime != null) {
         realtime.presence().loggedOut(caller.userId(), caller.deviceId());
       }
-    }));
+    }).compose(v -> push == null ? io.vertx.core.Future.succeededFuture() : push.forgetQuietly(caller.deviceId())));
   }
 
   private void me(RoutingContext ctx) {

@@ -6,6 +6,7 @@ import dev.parley.shared.ids.Ids;
 import dev.parley.api.http.JsonBody;
 import dev.parley.api.http.Replies;
 import dev.parley.shared.auth.AccessClaims;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -13,10 +14,13 @@ import io.vertx.ext.web.RoutingContext;
 public final class DeviceRoutes {
   private final DeviceService devices;
   private final BearerAuth auth;
+  private final dev.parley.api.push.PushRegistrations push;
 
-  public DeviceRoutes(DeviceService devices, BearerAuth auth) {
+  /** @param push deletes a removed device's push endpoint; null when push is not wired */
+  public DeviceRoutes(DeviceService devices, BearerAuth auth, dev.parley.api.push.PushRegistrations push) {
     this.devices = devices;
     this.auth = auth;
+    this.push = push;
   }
 
   public void mount(Router router) {
@@ -39,6 +43,9 @@ public final class DeviceRoutes {
 
   private void remove(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
-    Replies.noContent(ctx, devices.remove(caller.userId(), Ids.parse("deviceId", ctx.pathParam("deviceId"))));
+    var deviceId = Ids.parse("deviceId", ctx.pathParam("deviceId"));
+    // The endpoint goes after the removal is committed: a removed device must never get another push.
+    Replies.noContent(ctx, devices.remove(caller.userId(), deviceId)
+        .compose(v -> push == null ? Future.succeededFuture() : push.forgetQuietly(deviceId)));
   }
 }

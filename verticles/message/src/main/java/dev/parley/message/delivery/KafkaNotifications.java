@@ -23,7 +23,8 @@ public final class KafkaNotifications implements Notifications {
     // No payload, no plaintext: only what a push needs to say "new message in channel X".
     JsonObject job = new JsonObject().put("type", "message").put("userId", userId.toString())
         .put("deviceId", deviceId.toString()).put("channelId", env.channelId().toString()).put("seq", env.seq())
-        .put("msgId", Long.toString(env.msgId())).put("kind", env.kind()).put("ts", env.ts());
+        .put("msgId", Long.toString(env.msgId())).put("kind", env.kind()).put("ts", env.ts())
+        .put("senderId", env.senderUser().toString());
     return producer.send(KafkaProducerRecord.create(topic, deviceId.toString(), job.encode())).mapEmpty();
   }
 }

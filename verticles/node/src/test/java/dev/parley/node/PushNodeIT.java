@@ -1,0 +1,208 @@
+package dev.parley.node;
+
+import dev.parley.client.Ack;
+import dev.parley.node.MessagePathFixture.Conn;
+import dev.parley.node.MessagePathFixture.Device;
+import dev.parley.chatstate.ChatStore;
+import dev.parley.shared.deps.Dependency;
+import dev.parley.shared.deps.DependencyClients;
+import dev.parley.snslocal.SnsLocalServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.sqlclient.Tuple;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsAsyncClient;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static dev.parley.node.MessagePathFixture.await;
+import static dev.parley.node.MessagePathFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Push through node JVMs of the shaded jar: a gateway, a message node and a push node in a private cluster, with a
+ * private notifications topic, publishing through the real AWS SDK to the local SNS stand-in (in this test JVM).
+ */
+class PushNodeIT {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static MessagePathFixture fx;
+  private static Vertx snsVertx;
+  private static WebClient http;
+  private static int snsPort;
+  private static SnsAsyncClient sns;
+  private static DependencyClients deps;
+  private static final String NOTIFICATIONS = "parley.notifications.it-" + UUID.randomUUID();
+  private static final String PUSH_GROUP = "parley-push-it-" + UUID.randomUUID();
+  private static Map<String, String> pushEnv;
+  private static JsonObject pushConf;
+  private static NodeProcess push;
+
+  @BeforeAll
+  static void start() throws Exception {
+    snsVertx = Vertx.vertx();
+    SnsLocalServer server = new SnsLocalServer("127.0.0.1", 0, Clock.systemUTC());
+    await(snsVertx.deployVerticle(server));
+    snsPort = server.actualPort();
+    String snsUrl = "http://127.0.0.1:" + snsPort;
+    http = WebClient.create(snsVertx);
+    sns = SnsAsyncClient.builder().endpointOverride(URI.create(snsUrl)).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+    fx = new MessagePathFixture(27_301);
+    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", fx.config.kafka().bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(NOTIFICATIONS, 6, (short) fx.config.kafka().replicationFactor())))
+          .all().get(30, TimeUnit.SECONDS);
+    }
+    deps = DependencyClients.create(fx.vertx, fx.config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS));
+    // Environment wins over -conf on a node, so the settings that must not come from a developer's shell go there;
+    // the credentials are fake (tests only): the stand-in checks no signature.
+    pushEnv = new HashMap<>(Map.of("PARLEY_KAFKA_NOTIFICATIONS_TOPIC", NOTIFICATIONS,
+        "PARLEY_PUSH_ENDPOINT_OVERRIDE", snsUrl, "PARLEY_PUSH_CONSUMER_GROUP", PUSH_GROUP,
+        "PARLEY_PUSH_COALESCE_WINDOW_MS", "500", "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
+    pushConf = fx.nodeConf(NodeProcess.freePort(), new JsonObject());
+    NodeProcess gw = fx.startGateway("pn-gw", new JsonObject());
+    NodeProcess msg = NodeProcess.start("pn-msg", fx.cluster, fx.hzPort, List.of("message"), pushConf, pushEnv);
+    fx.nodes.put("pn-msg", msg);
+    push = startPush("pn-push-1");
+    fx.awaitReady(gw, msg, push);
+  }
+
+  private static NodeProcess startPush(String id) throws Exception {
+    NodeProcess n = NodeProcess.start(id, fx.cluster, fx.hzPort, List.of("push"), pushConf, pushEnv);
+    fx.nodes.put(id, n);
+    return n;
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (fx != null) {
+      fx.close();
+    }
+    if (sns != null) {
+      sns.close();
+    }
+    if (snsVertx != null) {
+      snsVertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Registers an APNs endpoint for the device in the stand-in and in push_endpoints (as the api role does). */
+  private static String register(Device d) {
+    String token = (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
+    String arn = sns.createPlatformEndpoint(r -> r.platformApplicationArn(
+        "arn:aws:sns:us-east-1:000000000000:app/APNS/parley-local").token(token)).join().endpointArn();
+    await(deps.pg().preparedQuery("INSERT INTO push_endpoints (device_id, user_id, platform, token, endpoint_arn, "
+        + "created_at, updated_at) VALUES ($1, $2, 'apns', $3, $4, now(), now())")
+        .execute(Tuple.of(d.deviceId(), d.userId(), token, arn)));
+    return arn;
+  }
+
+  private static List<JsonObject> publishes() {
+    JsonArray all = await(http.get(snsPort, "127.0.0.1", "/_local/publishes").send()).bodyAsJsonObject()
+        .getJsonArray("publishes");
+    return all.stream().map(JsonObject.class::cast).toList();
+  }
+
+  private static List<JsonObject> publishes(String arn) {
+    return publishes().stream().filter(p -> arn.equals(p.getString("targetArn"))).toList();
+  }
+
+  @Test
+  @DisplayName("unique marker: a message sent through the cluster reaches the offline device as a push without its content")
+  void noPlaintextInPush() {
+    Device a = fx.user();
+    Device b = fx.user();
+    String arn = register(b);
+    UUID channel = fx.channel(a, List.of(a, b));
+    Conn ca = fx.connect(a, "pn-gw");
+    String marker = "MARKER-" + UUID.randomUUID();
+    byte[] payload = ("secret text " + marker).getBytes(StandardCharsets.UTF_8);
+    Ack ack = await(ca.client().send(channel, "application", payload));
+
+    eventually(WAIT, () -> !publishes(arn).isEmpty(), () -> "no push for the offline device");
+    JsonObject push = publishes(arn).get(0);
+    String body = push.encode();
+    assertThat(body).doesNotContain(marker).doesNotContain("secret text")
+        .doesNotContain(Base64.getEncoder().encodeToString(payload))
+        .doesNotContain(Base64.getEncoder().encodeToString(marker.getBytes(StandardCharsets.UTF_8)));
+    JsonObject parley = push.getJsonObject("payload").getJsonObject("parley");
+    assertThat(parley.getString("channelId")).isEqualTo(channel.toString());
+    assertThat(parley.getLong("seq")).isEqualTo(ack.seq());
+    assertThat(parley.getString("msgId")).isEqualTo(Long.toString(ack.msgId()));
+    assertThat(push.getJsonObject("payload").getJsonObject("aps").getLong("badge")).isEqualTo(1);
+    // No push body of the whole run carries the marker (the sender's own online device got none at all).
+    assertThat(publishes()).allSatisfy(p -> assertThat(p.encode()).doesNotContain(marker));
+  }
+
+  @Test
+  @DisplayName("kill -9 of the push node mid-stream: after a restart every device gets the push of its newest job")
+  void killedPushNodeLosesNothing() throws Exception {
+    ChatStore chats = ChatStore.on(deps.redis());
+    List<Device> devices = new ArrayList<>();
+    Map<UUID, String> arns = new HashMap<>();
+    Map<UUID, UUID> channels = new HashMap<>();
+    for (int i = 0; i < 40; i++) {
+      Device d = fx.user();
+      devices.add(d);
+      arns.put(d.deviceId(), register(d));
+      channels.put(d.deviceId(), UUID.randomUUID());
+    }
+    KafkaProducer<String, String> producer = KafkaProducer.create(fx.vertx,
+        dev.parley.shared.deps.KafkaClientConfig.producer(fx.config.kafka(), "push-kill-it"));
+    try {
+      int before = publishes().size();
+      produce(producer, chats, devices, channels, 1, 3);
+      eventually(WAIT, () -> publishes().size() - before >= 10, () -> "no publishes before the kill");
+      push.kill();
+      // Jobs written while no push node runs.
+      produce(producer, chats, devices, channels, 4, 6);
+      push = startPush("pn-push-2");
+      fx.awaitReady(push);
+      for (Device d : devices) {
+        String arn = arns.get(d.deviceId());
+        eventually(WAIT, () -> publishes(arn).stream().anyMatch(p -> p.getJsonObject("payload")
+            .getJsonObject("parley").getLong("seq") == 6), () -> "device " + d.deviceId() + " never got seq 6: "
+            + publishes(arn));
+      }
+    } finally {
+      await(producer.close());
+    }
+  }
+
+  private static void produce(KafkaProducer<String, String> producer, ChatStore chats, List<Device> devices,
+                              Map<UUID, UUID> channels, int fromSeq, int toSeq) {
+    for (int seq = fromSeq; seq <= toSeq; seq++) {
+      for (Device d : devices) {
+        UUID channel = channels.get(d.deviceId());
+        await(chats.heads().updateHead(channel, seq, System.currentTimeMillis(), new JsonObject().put("seq", seq)));
+        JsonObject job = new JsonObject().put("type", "message").put("userId", d.userId().toString())
+            .put("deviceId", d.deviceId().toString()).put("channelId", channel.toString()).put("seq", seq)
+            .put("msgId", Long.toString(5_000_000L + seq)).put("kind", "application")
+            .put("ts", System.currentTimeMillis());
+        await(producer.send(KafkaProducerRecord.create(NOTIFICATIONS, d.deviceId().toString(), job.encode())));
+      }
+    }
+  }
+}
