@@ -13,7 +13,8 @@ import java.util.Set;
 public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, CassandraConfig cassandra,
                            KafkaConfig kafka, EtcdConfig etcd, AuthConfig auth, ApiConfig api,
                            GatewayConfig gateway, MessageConfig message, DiscoveryConfig discovery,
-                           PresenceConfig presence, ChatConfig chats) {
+                           PresenceConfig presence, ChatConfig chats,
+                           MediaConfig media) {
 
   public record NodeConfig(String id, Set<Role> roles, String region, String opsHost, int opsPort,
                            int dependencyTimeoutMs) {
@@ -200,7 +201,7 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
         r.integer("chats.stateRatePerSecond", 1, 10_000), r.integer("chats.stateBurst", 1, 10_000),
         r.integer("chats.indexSyncSeconds", 1, 86_400 * 7), r.integer("chats.maxPageSize", 1, 1_000));
     return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd, auth, api, gateway, message, discovery, presence,
-        chats);
+        chats, MediaConfig.from(r));
   }
 
   private static NodeConfig node(ConfigReader r) {
