@@ -33,21 +33,22 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
                             ChannelService channels, MembershipService memberships, BlockService blocks,
                             RateLimiter rateLimiter, BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes,
                             int maxChannelMembers, dev.parley.api.chats.ChatApi chats,
-                            dev.parley.api.realtime.RealtimeApi realtime) {
+                            dev.parley.api.realtime.RealtimeApi realtime, dev.parley.api.media.MediaApi media) {
 
   /** Without the chat feature (route registration in tests). */
   public ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices, ChannelService channels,
                        MembershipService memberships, BlockService blocks, RateLimiter rateLimiter,
                        BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes, int maxChannelMembers) {
     this(accounts, tokens, devices, channels, memberships, blocks, rateLimiter, bearerAuth, metrics, maxBodyBytes,
-        maxChannelMembers, null, null);
+        maxChannelMembers, null, null, null);
   }
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
   public static final String HASHING_POOL = "parley-password-hashing";
 
   public static ApiComponents create(Vertx vertx, ParleyConfig config, Pool pg, Redis redis, JwtKeys keys,
-                                     WorkerExecutor hashingPool, MeterRegistry metrics, Clock clock) {
+                                     WorkerExecutor hashingPool, MeterRegistry metrics, Clock clock,
+                                     dev.parley.api.media.storage.MediaStorage mediaStorage) {
     ParleyConfig.AuthConfig auth = config.auth();
     ParleyConfig.ApiConfig api = config.api();
     SecureRandom random = new SecureRandom();
@@ -56,6 +57,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
     RevokedDevices revoked = new RevokedDevices(redis, vertx.eventBus(), auth.accessTokenTtlSeconds());
     PasswordHasher hasher = new PasswordHasher(hashingPool, auth.passwordHashing(), random, metrics);
     MembershipEvents events = new MembershipEvents(vertx.eventBus());
+    RateLimiter rateLimiter = new RateLimiter(redis, api.rateLimit());
     return new ApiComponents(
         new AccountService(pg, hasher, clock),
         new TokenService(pg, accessTokens, revoked, new RefreshTokens(random), auth.maxDevicesPerUser(),
@@ -64,9 +66,10 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
         new ChannelService(pg, events, api.maxChannelMembers(), clock),
         new MembershipService(pg, events, api.maxChannelMembers(), clock),
         new BlockService(pg, clock),
-        new RateLimiter(redis, api.rateLimit()),
+        rateLimiter,
         new BearerAuth(accessTokens, revoked), metrics,
         api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis),
-        dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg));
+        dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg),
+        dev.parley.api.media.MediaApi.create(vertx, config.media(), pg, mediaStorage, rateLimiter, clock));
   }
 }

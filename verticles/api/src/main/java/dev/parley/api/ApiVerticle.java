@@ -1,5 +1,8 @@
 package dev.parley.api;
 
+import dev.parley.api.media.MediaApi;
+import dev.parley.api.media.storage.MediaStorage;
+import dev.parley.api.media.storage.MediaStorages;
 import dev.parley.message.HistoryRoutes;
 import dev.parley.message.HistoryServer;
 import dev.parley.shared.auth.JwtKeys;
@@ -31,6 +34,7 @@ public final class ApiVerticle extends VerticleBase {
   private final Clock clock;
   private WorkerExecutor hashingPool;
   private HttpServer server;
+  private MediaApi media;
 
   public ApiVerticle(ParleyConfig config, DependencyClients clients) {
     this(config, clients, Clock.systemUTC());
@@ -51,10 +55,12 @@ public final class ApiVerticle extends VerticleBase {
     // Message history (issue 4, docs/protocol.md "History"): needs Cassandra, which the api role's node connects.
     Future<HistoryRoutes> history = clients.enabled().contains(Dependency.CASSANDRA)
         ? HistoryServer.routes(vertx, config, clients) : Future.succeededFuture(null);
-    return Future.all(keys, document, history)
+    Future<MediaStorage> mediaStorage = MediaStorages.create(vertx, config.media());
+    return Future.all(keys, document, history, mediaStorage)
         .compose(v -> {
           ApiComponents components = ApiComponents.create(vertx, config, clients.pg(), clients.redis(), keys.result(),
-              hashingPool, Metrics.registry(), clock);
+              hashingPool, Metrics.registry(), clock, mediaStorage.result());
+          media = components.media();
           Router router = ApiRouter.create(vertx, components, document.result());
           if (history.result() != null) {
             history.result().mount(router);
@@ -63,6 +69,7 @@ public final class ApiVerticle extends VerticleBase {
               .requestHandler(router)
               .listen(config.api().port(), config.api().host());
         })
+        .onSuccess(s -> media.sweeper().start())
         .onSuccess(s -> {
           server = s;
           LOG.info("api listening on {}:{} (signing key {}, argon2id m={} KiB t={} p={})", config.api().host(),
@@ -78,6 +85,7 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return hashingPool == null ? Future.succeededFuture() : hashingPool.close();
+    Future<Void> closedMedia = media == null ? Future.succeededFuture() : media.close();
+    return hashingPool == null ? closedMedia : Future.all(closedMedia, hashingPool.close());
   }
 }

@@ -62,6 +62,20 @@ public final class RateLimiter {
     return redis.send(eval).compose(r -> verdict(bucket, r));
   }
 
+  /**
+   * Counts one attempt in a feature's own bucket (e.g. {@code media:create}) with its own limit per window; the same
+   * counting, backoff and 429 as {@link #hit(Bucket, String)}.
+   */
+  public Future<Void> hit(String bucket, String subject, int limit) {
+    Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(KEY_PREFIX + bucket + ":" + subject)
+        .arg(config.windowSeconds()).arg(limit).arg(config.maxBackoffSeconds());
+    return redis.send(eval).compose(r -> {
+      long wait = r.get(1).toLong();
+      return wait > 0 ? Future.failedFuture(ApiException.rateLimited(wait, "too many " + bucket.replace(':', ' ')
+          + " requests; retry after " + wait + " s")) : Future.<Void>succeededFuture();
+    });
+  }
+
   /** Forgets the attempts of {@code subject} (a successful login clears its account's failures). */
   public Future<Void> clear(Bucket bucket, String subject) {
     return redis.send(Request.cmd(Command.DEL).arg(key(bucket, subject))).mapEmpty();
