@@ -58,7 +58,13 @@ public final class UploadAppender {
         .compose(row -> check(row, owner, offset, length, now))
         .compose(row -> store.claim(id, owner, offset, writer, now.plus(lease), now))
         .compose(row -> row != null ? stream(row, writer, body, length)
-            : store.find(id).compose(again -> Future.failedFuture(refusal(again, owner, offset, clock.instant()))));
+            : store.find(id).compose(again -> Future.failedFuture(lostRace(again, owner, offset))));
+  }
+
+  /** The claim lost to a concurrent request: say why, or that someone else is writing. */
+  private ApiException lostRace(Media row, UUID owner, long offset) {
+    ApiException refusal = refusal(row, owner, offset, clock.instant());
+    return refusal != null ? refusal : ApiException.of(ErrorCode.UPLOAD_BUSY, "another request is writing this upload");
   }
 
   private Future<Media> check(Media row, UUID owner, long offset, long length, Instant now) {
