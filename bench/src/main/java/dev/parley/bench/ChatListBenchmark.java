@@ -71,7 +71,8 @@ public final class ChatListBenchmark {
         .put("api", new JsonObject().put("port", 0));
     ParleyConfig config = await(ConfigLoader.load(vertx, overrides));
     await(vertx.executeBlocking(() -> PostgresMigrator.migrate(config.pg())));
-    DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS));
+    DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS,
+        Dependency.CASSANDRA));
     ApiVerticle api = new ApiVerticle(config, clients);
     await(vertx.deployVerticle(api));
     AccessTokens tokens = new AccessTokens(vertx, await(JwtKeys.load(vertx, keys.toString(), kid, true)),

@@ -62,7 +62,8 @@ public final class LoginBenchmark {
             .put("loginPerAccount", 1_000_000).put("loginPerAddress", 1_000_000).put("signupPerAddress", 1_000_000)));
     ParleyConfig config = await(ConfigLoader.load(vertx, overrides));
     await(vertx.executeBlocking(() -> PostgresMigrator.migrate(config.pg())));
-    DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS));
+    DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS,
+        Dependency.CASSANDRA));
     ApiVerticle api = new ApiVerticle(config, clients);
     await(vertx.deployVerticle(api));
     WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")

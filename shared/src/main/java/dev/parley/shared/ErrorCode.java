@@ -38,6 +38,10 @@ public enum ErrorCode {
   // Request shape.
   MALFORMED_JSON("malformed_json", 400),
   PAYLOAD_TOO_LARGE("payload_too_large", 413),
+  /** The request line (path and query) is longer than the HTTP server reads. */
+  URI_TOO_LONG("uri_too_long", 414),
+  /** The request headers are larger than the HTTP server reads. */
+  HEADERS_TOO_LARGE("headers_too_large", 431),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
   UNKNOWN_FIELD("unknown_field", 422),
   INVALID_FIELD("invalid_field", 422),

@@ -1,6 +1,6 @@
 package dev.parley.bench.load;
 
-import dev.parley.client.ChainHash;
+import dev.parley.protocol.ChainHash;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,6 +1,6 @@
 package dev.parley.bench.load;
 
-import dev.parley.client.ChainHash;
+import dev.parley.protocol.ChainHash;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,6 +1,6 @@
 package dev.parley.bench.load;
 
-import dev.parley.client.ChainHash;
+import dev.parley.protocol.ChainHash;
 import dev.parley.client.Message;
 import dev.parley.client.RestApi;
 import io.vertx.core.Context;

@@ -1,5 +1,6 @@
 package dev.parley.client;
 
+import dev.parley.protocol.ChainHash;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;

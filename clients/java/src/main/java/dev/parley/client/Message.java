@@ -1,8 +1,9 @@
 package dev.parley.client;
 
+import dev.parley.protocol.ChainHash;
+import dev.parley.protocol.Envelope;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Base64;
 import java.util.UUID;
 
 /**
@@ -13,11 +14,9 @@ public record Message(UUID channelId, long seq, long msgId, byte[] hash, UUID se
                       String clientMsgId, String kind, byte[] payload, long ts, boolean own) {
 
   static Message fromJson(JsonObject j) {
-    Base64.Decoder b64 = Base64.getDecoder();
-    return new Message(UUID.fromString(j.getString("channelId")), j.getLong("seq"), Long.parseLong(j.getString("msgId")),
-        b64.decode(j.getString("hash")), UUID.fromString(j.getString("sender")),
-        UUID.fromString(j.getString("senderDevice")), j.getString("clientMsgId"), j.getString("kind"),
-        b64.decode(j.getString("payload")), j.getLong("ts"), false);
+    Envelope e = Envelope.fromJson(j);
+    return new Message(e.channelId(), e.seq(), e.msgId(), e.hash(), e.senderUser(), e.senderDevice(), e.clientMsgId(),
+        e.kind(), e.payload(), e.ts(), false);
   }
 
   /** The hash this message must have, given the previous one. */

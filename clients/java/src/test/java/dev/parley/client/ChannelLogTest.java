@@ -1,5 +1,6 @@
 package dev.parley.client;
 
+import dev.parley.protocol.ChainHash;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

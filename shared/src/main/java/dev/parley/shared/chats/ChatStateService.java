@@ -1,5 +1,8 @@
 package dev.parley.shared.chats;
 
+import dev.parley.protocol.ChatFrames;
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.membership.Memberships;
 import dev.parley.shared.membership.Memberships.MemberDevice;
 import io.vertx.core.Future;
@@ -16,7 +19,7 @@ import java.util.UUID;
  * What a user does to a chat's state, from any device, over REST (api role) or WebSocket (gateway role): mark read
  * up to a seq, mark unread, mute, report delivery, type. Every change is atomic in {@link ChatStore} and pushed at
  * once to the user's other live devices as a {@code chat} frame; receipts and typing go to the other members' live
- * devices. Only members may act: anyone else gets {@link ChatRefusal} {@code not_a_member}.
+ * devices. Only members may act: anyone else gets {@link Refusal} {@code not_a_member}.
  */
 public final class ChatStateService {
   private final ChatStore store;
@@ -41,7 +44,8 @@ public final class ChatStateService {
   /** Fails with {@code not_a_member} unless the user belongs to the channel. */
   public Future<Void> requireMember(UUID channelId, UUID user) {
     return members.isMember(channelId, user)
-        .compose(member -> member ? Future.succeededFuture() : Future.failedFuture(ChatRefusal.notAMember()));
+        .compose(member -> member ? Future.succeededFuture() : Future.failedFuture(
+            Refusal.of(ErrorCode.NOT_A_MEMBER, "you are not a member of this channel")));
   }
 
   /** The user's view of the chat (as in a {@code chat} frame). */
@@ -103,7 +107,7 @@ public final class ChatStateService {
 
   private Future<JsonObject> current(UUID user, UUID channelId) {
     return store.snapshots(Map.of(channelId, List.of(user)))
-        .map(s -> ChatFrames.chat(channelId, s.get(channelId).head(), s.get(channelId).of(user)));
+        .map(s -> s.get(channelId).head().chatFrame(channelId, s.get(channelId).of(user)));
   }
 
   private Future<Void> toOwnDevices(UUID user, UUID origin, UUID channelId, JsonObject view) {

@@ -1,5 +1,6 @@
 package dev.parley.shared.chats;
 
+import dev.parley.protocol.ChatFrames;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -90,6 +91,11 @@ public final class ChatStore {
   /** A channel's latest message: its seq, time (epoch ms) and envelope (null before the first message). */
   public record Head(long seq, long ts, JsonObject envelope) {
     static final Head EMPTY = new Head(0, 0, null);
+
+    /** A member's {@code chat} frame of this channel at this head. */
+    public JsonObject chatFrame(UUID channelId, MemberState state) {
+      return ChatFrames.chat(channelId, seq, ts, state.readSeq(), state.markedUnread(), state.muted(), envelope);
+    }
   }
 
   /** One member's state in one channel. */

@@ -1,13 +1,12 @@
 package dev.parley.shared.chats;
 
+import dev.parley.protocol.GatewayDelivery;
 import dev.parley.shared.Addresses;
 import dev.parley.shared.session.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +32,6 @@ public final class DevicePush {
     this.sessions = sessions;
   }
 
-  /** The gateway node of each of {@code devices} that has a live session. */
-  public Future<Map<UUID, String>> online(List<UUID> devices) {
-    return sessions.lookup(devices);
-  }
-
   public Future<Void> push(List<Part> parts) {
     Set<UUID> all = new LinkedHashSet<>();
     parts.forEach(p -> all.addAll(p.devices()));
@@ -50,20 +44,9 @@ public final class DevicePush {
     });
   }
 
-  /** Sends with an already known device → node map (no lookup). */
-  public void send(List<Part> parts, Map<UUID, String> nodes) {
-    Map<String, JsonArray> byNode = new HashMap<>();
-    for (Part part : parts) {
-      Map<String, JsonArray> devicesByNode = new HashMap<>();
-      for (UUID d : part.devices()) {
-        String node = nodes.get(d);
-        if (node != null) {
-          devicesByNode.computeIfAbsent(node, n -> new JsonArray()).add(d.toString());
-        }
-      }
-      devicesByNode.forEach((node, ids) -> byNode.computeIfAbsent(node, n -> new JsonArray())
-          .add(new JsonObject().put("frame", part.frame()).put("devices", ids)));
-    }
-    byNode.forEach((node, frames) -> eventBus.send(Addresses.gatewayDeliver(node), new JsonObject().put("frames", frames)));
+  private void send(List<Part> parts, Map<UUID, String> nodes) {
+    GatewayDelivery.PerNode perNode = new GatewayDelivery.PerNode();
+    parts.forEach(p -> perNode.add(p.frame(), p.devices(), nodes));
+    perNode.build().forEach((node, delivery) -> eventBus.send(Addresses.gatewayDeliver(node), delivery.toJson()));
   }
 }

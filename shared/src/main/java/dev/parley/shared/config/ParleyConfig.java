@@ -34,8 +34,13 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
   public record RedisConfig(String url, int poolSize, int maxWaiting) {
   }
 
+  /**
+   * Cassandra: where it is, the keyspace and its replication, and the layout of the messages table
+   * ({@code messageBucketSize} seqs per partition), which its writer (message role) and its readers (the api role's
+   * history) must agree on.
+   */
   public record CassandraConfig(List<String> contactPoints, String localDatacenter, String keyspace,
-                                int replicationFactor) {
+                                int replicationFactor, int messageBucketSize) {
   }
 
   public record KafkaConfig(String bootstrapServers, String messagesTopic, int messagesPartitions,
@@ -88,12 +93,10 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
   }
 
   /**
-   * The message role: Kafka consumer group and poll size, the Cassandra bucket size (seqs per partition), the
-   * worker id of the msgId generator (-1 = derived from the node id), the member cache lifetime, and the port of
-   * the history endpoint (0 = none of its own).
+   * The message role: Kafka consumer group and poll size, the worker id of the msgId generator (-1 = derived from
+   * the node id) and the member cache lifetime.
    */
-  public record MessageConfig(String consumerGroup, int maxPollRecords, int bucketSize, int workerId,
-                              int memberCacheSeconds, int historyPort) {
+  public record MessageConfig(String consumerGroup, int maxPollRecords, int workerId, int memberCacheSeconds) {
   }
 
   /**
@@ -146,7 +149,7 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
     }
     CassandraConfig cassandra = new CassandraConfig(hostPorts(r, "cassandra.contactPoints"),
         r.string("cassandra.localDatacenter"), identifier(r, "cassandra.keyspace"),
-        r.integer("cassandra.replicationFactor", 1, 9));
+        r.integer("cassandra.replicationFactor", 1, 9), r.integer("cassandra.messageBucketSize", 1, 10_000_000));
     KafkaConfig kafka = new KafkaConfig(r.string("kafka.bootstrapServers"), r.string("kafka.messagesTopic"),
         r.integer("kafka.messagesPartitions", 12, 10_000), r.string("kafka.notificationsTopic"),
         r.integer("kafka.notificationsPartitions", 1, 10_000), r.integer("kafka.replicationFactor", 1, 9));
@@ -189,9 +192,8 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
           + "'discovery.leaseTtlSeconds' (" + discovery.leaseTtlSeconds() + " s), or registrations expire between refreshes");
     }
     MessageConfig message = new MessageConfig(r.string("message.consumerGroup"),
-        r.integer("message.maxPollRecords", 1, 100_000), r.integer("message.bucketSize", 1, 10_000_000),
-        r.integer("message.workerId", -1, 1_023), r.integer("message.memberCacheSeconds", 1, 86_400),
-        r.integer("message.historyPort", 0, 65535));
+        r.integer("message.maxPollRecords", 1, 100_000), r.integer("message.workerId", -1, 1_023),
+        r.integer("message.memberCacheSeconds", 1, 86_400));
     PresenceConfig presence = new PresenceConfig(r.string("presence.host"), r.integer("presence.port", 0, 65535),
         r.integer("presence.heartbeatIntervalSeconds", 1, 3600), r.number("presence.graceFactor", 1.0, 10.0),
         r.integer("presence.sweepIntervalMs", 50, 60_000), r.integer("presence.sweepBatch", 1, 100_000),

@@ -94,6 +94,17 @@ class ParleyConfigTest {
   }
 
   @Test
+  @DisplayName("the messages table's bucket size (cassandra.messageBucketSize, read by writer and history) is required")
+  void messageBucketSize() {
+    JsonObject json = defaultsWithPassword();
+    assertThat(parse(json).cassandra().messageBucketSize()).isEqualTo(1000);
+    json.getJsonObject("cassandra").put("messageBucketSize", 0);
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'cassandra.messageBucketSize'");
+    json.getJsonObject("cassandra").remove("messageBucketSize");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("PARLEY_CASSANDRA_MESSAGE_BUCKET_SIZE");
+  }
+
+  @Test
   @DisplayName("an unknown role is refused and the known roles are listed")
   void unknownRole() {
     JsonObject json = defaultsWithPassword();

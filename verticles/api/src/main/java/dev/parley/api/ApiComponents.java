@@ -7,6 +7,7 @@ import dev.parley.api.channels.ChannelService;
 import dev.parley.api.channels.MembershipEvents;
 import dev.parley.api.channels.MembershipService;
 import dev.parley.api.devices.DeviceService;
+import dev.parley.api.history.HistoryService;
 import dev.parley.api.http.BearerAuth;
 import dev.parley.api.ratelimit.RateLimiter;
 import dev.parley.api.tokens.RefreshTokens;
@@ -15,6 +16,7 @@ import dev.parley.shared.auth.AccessTokens;
 import dev.parley.shared.auth.JwtKeys;
 import dev.parley.shared.auth.RevokedDevices;
 import dev.parley.shared.config.ParleyConfig;
+import dev.parley.stores.messages.MessageReads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -33,14 +35,15 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
                             ChannelService channels, MembershipService memberships, BlockService blocks,
                             RateLimiter rateLimiter, BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes,
                             int maxChannelMembers, dev.parley.api.chats.ChatApi chats,
-                            dev.parley.api.realtime.RealtimeApi realtime, dev.parley.api.media.MediaApi media) {
+                            dev.parley.api.realtime.RealtimeApi realtime, HistoryService history,
+                            dev.parley.api.media.MediaApi media) {
 
   /** Without the chat feature (route registration in tests). */
   public ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices, ChannelService channels,
                        MembershipService memberships, BlockService blocks, RateLimiter rateLimiter,
                        BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes, int maxChannelMembers) {
     this(accounts, tokens, devices, channels, memberships, blocks, rateLimiter, bearerAuth, metrics, maxBodyBytes,
-        maxChannelMembers, null, null, null);
+        maxChannelMembers, null, null, null, null);
   }
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
@@ -48,7 +51,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
 
   public static ApiComponents create(Vertx vertx, ParleyConfig config, Pool pg, Redis redis, JwtKeys keys,
                                      WorkerExecutor hashingPool, MeterRegistry metrics, Clock clock,
-                                     dev.parley.api.media.storage.MediaStorage mediaStorage) {
+                                     MessageReads messages, dev.parley.api.media.storage.MediaStorage mediaStorage) {
     ParleyConfig.AuthConfig auth = config.auth();
     ParleyConfig.ApiConfig api = config.api();
     SecureRandom random = new SecureRandom();
@@ -57,6 +60,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
     RevokedDevices revoked = new RevokedDevices(redis, vertx.eventBus(), auth.accessTokenTtlSeconds());
     PasswordHasher hasher = new PasswordHasher(hashingPool, auth.passwordHashing(), random, metrics);
     MembershipEvents events = new MembershipEvents(vertx.eventBus());
+    MembershipService memberships = new MembershipService(pg, events, api.maxChannelMembers(), clock);
     RateLimiter rateLimiter = new RateLimiter(redis, api.rateLimit());
     return new ApiComponents(
         new AccountService(pg, hasher, clock),
@@ -64,12 +68,12 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
             Duration.ofDays(auth.refreshTokenTtlDays()), clock),
         new DeviceService(pg, revoked, clock),
         new ChannelService(pg, events, api.maxChannelMembers(), clock),
-        new MembershipService(pg, events, api.maxChannelMembers(), clock),
+        memberships,
         new BlockService(pg, clock),
         rateLimiter,
         new BearerAuth(accessTokens, revoked), metrics,
         api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis),
-        dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg),
+        dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg), new HistoryService(memberships, messages),
         dev.parley.api.media.MediaApi.create(vertx, config.media(), pg, mediaStorage, rateLimiter, clock));
   }
 }

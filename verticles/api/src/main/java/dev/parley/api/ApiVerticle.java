@@ -3,13 +3,14 @@ package dev.parley.api;
 import dev.parley.api.media.MediaApi;
 import dev.parley.api.media.storage.MediaStorage;
 import dev.parley.api.media.storage.MediaStorages;
-import dev.parley.message.HistoryRoutes;
-import dev.parley.message.HistoryServer;
+import dev.parley.api.http.InvalidRequests;
+import dev.parley.api.http.ProblemHandler;
 import dev.parley.shared.auth.JwtKeys;
-import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.metrics.Metrics;
+import dev.parley.stores.messages.MessageReads;
+import dev.parley.stores.messages.MessageTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -23,7 +24,7 @@ import java.time.Clock;
 
 /**
  * The api role: the REST API over HTTP. Thin wiring only — it loads the signing keys and the OpenAPI document,
- * builds {@link ApiComponents} and serves {@link ApiRouter}; start fails if either cannot be loaded or the port
+ * prepares the history reads, builds {@link ApiComponents} and serves {@link ApiRouter}; start fails if either cannot be loaded or the port
  * cannot be bound.
  */
 public final class ApiVerticle extends VerticleBase {
@@ -52,20 +53,18 @@ public final class ApiVerticle extends VerticleBase {
         config.auth().passwordHashing().threads());
     Future<JwtKeys> keys = JwtKeys.load(vertx, config.auth().keysDir(), config.auth().signingKeyId(), true);
     Future<Buffer> document = vertx.fileSystem().readFile(ApiRouter.OPENAPI_RESOURCE);
-    // Message history (issue 4, docs/protocol.md "History"): needs Cassandra, which the api role's node connects.
-    Future<HistoryRoutes> history = clients.enabled().contains(Dependency.CASSANDRA)
-        ? HistoryServer.routes(vertx, config, clients) : Future.succeededFuture(null);
+    // History reads (docs/api.md, "History"): statements prepared before the port opens.
+    Future<MessageReads> messages = new MessageReads(clients.cassandra(),
+        new MessageTable(config.cassandra().keyspace(), config.cassandra().messageBucketSize())).prepare();
     Future<MediaStorage> mediaStorage = MediaStorages.create(vertx, config.media());
-    return Future.all(keys, document, history, mediaStorage)
+    return Future.all(keys, document, messages, mediaStorage)
         .compose(v -> {
           ApiComponents components = ApiComponents.create(vertx, config, clients.pg(), clients.redis(), keys.result(),
-              hashingPool, Metrics.registry(), clock, mediaStorage.result());
+              hashingPool, Metrics.registry(), clock, messages.result(), mediaStorage.result());
           media = components.media();
           Router router = ApiRouter.create(vertx, components, document.result());
-          if (history.result() != null) {
-            history.result().mount(router);
-          }
           return vertx.createHttpServer()
+              .invalidRequestHandler(new InvalidRequests(new ProblemHandler(Metrics.registry())))
               .requestHandler(router)
               .listen(config.api().port(), config.api().host());
         })

@@ -57,7 +57,8 @@ public final class ApiHarness implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     ParleyConfig config = ItConfig.load(vertx, conf);
     ItConfig.migrate(vertx, config);
-    DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS));
+    DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS,
+        Dependency.CASSANDRA));
     ApiVerticle verticle = new ApiVerticle(config, clients, Clock.systemUTC());
     await(vertx.deployVerticle(verticle));
     return new ApiHarness(vertx, config, clients, verticle.actualPort());

@@ -79,8 +79,6 @@ class OpenApiDocumentTest {
     ApiComponents none = new ApiComponents(null, null, null, null, null, null, null, null,
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 1024, 1000);
     Router router = ApiRouter.create(vertx, none, Buffer.buffer());
-    // The history route lives with the message store and is mounted by ApiVerticle next to ApiRouter.
-    new dev.parley.message.HistoryRoutes(null, null, null, null).mount(router);
     Set<String> routes = new TreeSet<>();
     for (Route route : router.getRoutes()) {
       if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()) {

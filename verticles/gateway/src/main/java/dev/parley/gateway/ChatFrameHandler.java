@@ -1,7 +1,8 @@
 package dev.parley.gateway;
 
 import dev.parley.shared.ErrorCode;
-import dev.parley.shared.chats.ChatRefusal;
+import dev.parley.shared.Refusal;
+import dev.parley.shared.ids.Ids;
 import dev.parley.shared.chats.ChatStateService;
 import dev.parley.shared.config.ParleyConfig;
 import io.vertx.core.Future;
@@ -14,7 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 
 /**
  * The chat-state frames a client sends (docs/protocol.md, "Chats, read state, receipts, typing"): {@code read},
@@ -25,9 +25,8 @@ import java.util.regex.Pattern;
 final class ChatFrameHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ChatFrameHandler.class);
   static final Set<String> TYPES = Set.of("read", "delivered", "typing");
-  private static final Pattern UUID_TEXT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final long MAX_SEQ = 1L << 53;
+  /** The largest seq a JSON number carries exactly everywhere (2^53-1). */
+  private static final long MAX_SEQ = (1L << 53) - 1;
 
   private record Buckets(TokenBucket state, TokenBucket typing) {
   }
@@ -52,7 +51,7 @@ final class ChatFrameHandler {
         new TokenBucket(config.typingRatePerSecond(), config.typingBurst(), now)));
     TokenBucket bucket = "typing".equals(type) ? b.typing() : b.state();
     if (!bucket.tryTake(now)) {
-      s.write(error(ErrorCode.RATE_LIMITED, type + " rate limit exceeded", type, frame.getValue("channelId"))
+      s.write(error(Refusal.of(ErrorCode.RATE_LIMITED, type + " rate limit exceeded"), type, frame)
           .put("retryAfterMs", bucket.msUntilNext(now)));
       return;
     }
@@ -73,51 +72,43 @@ final class ChatFrameHandler {
           yield chats.typing(s.userId, s.deviceId, channelId, typingState(frame));
         }
       };
-    } catch (FrameException e) {
-      s.write(e.toFrame().put("frame", type));
+    } catch (Refusal r) {
+      s.write(error(r, type, frame));
       return;
     }
     done.onFailure(err -> {
-      if (err instanceof ChatRefusal r) {
-        s.write(error(r.code(), r.getMessage(), type, frame.getValue("channelId")));
+      if (err instanceof Refusal r) {
+        s.write(error(r, type, frame));
       } else {
         LOG.warn("device {}: {} frame for channel {} failed: {}", s.deviceId, type, frame.getValue("channelId"),
             err.toString());
-        s.write(error(ErrorCode.UNAVAILABLE, type + " not applied, retry", type, frame.getValue("channelId")));
+        s.write(error(Refusal.of(ErrorCode.UNAVAILABLE, type + " not applied, retry"), type, frame));
       }
     });
   }
 
-  private static JsonObject error(ErrorCode code, String message, String type, Object channelId) {
-    JsonObject f = FrameException.errorFrame(code, message, null).put("frame", type);
-    if (channelId instanceof String c) {
-      f.put("channelId", c);
-    }
-    return f;
+  private static JsonObject error(Refusal r, String type, JsonObject frame) {
+    return ErrorFrames.echo(ErrorFrames.of(r).put("frame", type), frame, "channelId");
   }
 
   private static void only(JsonObject frame, String... allowed) {
     Set<String> ok = Set.of(allowed);
     for (String field : frame.fieldNames()) {
       if (!ok.contains(field)) {
-        throw new FrameException(ErrorCode.INVALID_FIELD, "unknown field '" + field + "' in " + frame.getString("type"));
+        throw new Refusal(ErrorCode.INVALID_FIELD, field, "unknown field '" + field + "' in " + frame.getString("type"));
       }
     }
   }
 
   private static UUID channel(JsonObject frame) {
-    Object v = frame.getValue("channelId");
-    if (!(v instanceof String s) || !UUID_TEXT.matcher(s).matches()) {
-      throw new FrameException(ErrorCode.INVALID_FIELD, "channelId must be a UUID");
-    }
-    return UUID.fromString(s);
+    return Ids.parse("channelId", frame.getValue("channelId"));
   }
 
   private static long seq(JsonObject frame) {
     Object v = frame.getValue("seq");
     if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < 0
         || ((Number) v).longValue() > MAX_SEQ) {
-      throw new FrameException(ErrorCode.INVALID_FIELD, "seq must be an integer from 0 to 2^53");
+      throw new Refusal(ErrorCode.INVALID_FIELD, "seq", "seq must be an integer from 0 to 2^53-1");
     }
     return ((Number) v).longValue();
   }
@@ -130,6 +121,6 @@ final class ChatFrameHandler {
     if ("stop".equals(v)) {
       return false;
     }
-    throw new FrameException(ErrorCode.INVALID_FIELD, "state must be \"start\" or \"stop\"");
+    throw new Refusal(ErrorCode.INVALID_FIELD, "state", "state must be \"start\" or \"stop\"");
   }
 }

@@ -1,11 +1,12 @@
 package dev.parley.gateway;
 
+import dev.parley.protocol.SendRecord;
+import dev.parley.protocol.SessionFrames;
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.membership.Memberships;
-import dev.parley.shared.message.SendRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -49,63 +50,63 @@ final class FrameHandler {
     this.nowMs = nowMs;
   }
 
-  JsonObject ready(Session s) {
-    return new JsonObject().put("type", "ready").put("userId", s.userId.toString()).put("deviceId", s.deviceId.toString())
-        .put("sessionId", s.sessionId).put("nodeId", nodeId).put("maxPayloadBytes", maxPayloadBytes);
+  /** The {@code ready} frame; {@code heartbeatIntervalMs} null leaves it out (the answer to {@code hello}). */
+  JsonObject ready(Session s, Long heartbeatIntervalMs) {
+    return SessionFrames.ready(s.userId, s.deviceId, s.sessionId, nodeId, maxPayloadBytes, heartbeatIntervalMs);
   }
 
   void onText(Session s, String text) {
     JsonObject frame;
     try {
-      frame = new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      s.write(FrameException.errorFrame(ErrorCode.MALFORMED_FRAME, "a frame must be one JSON object", null));
+      frame = ErrorFrames.parse(text);
+    } catch (Refusal r) {
+      s.write(ErrorFrames.of(r));
       return;
     }
     Object type = frame.getValue("type");
     if (!(type instanceof String t)) {
-      s.write(FrameException.errorFrame(ErrorCode.MALFORMED_FRAME, "a frame needs a string 'type'", null));
+      s.write(ErrorFrames.of(ErrorCode.MALFORMED_FRAME, "a frame needs a string 'type'"));
       return;
     }
     switch (t) {
-      case "hello" -> s.write(ready(s));
-      case "ping" -> s.write(new JsonObject().put("type", "pong").put("id", frame.getValue("id")));
+      case "hello" -> s.write(ready(s, null));
+      case "ping" -> s.write(SessionFrames.pong(frame.getValue("id")));
       case "send" -> onSend(s, frame);
       case "read", "delivered", "typing" -> {
         if (chatFrames != null) {
           chatFrames.onFrame(s, t, frame);
         } else {
-          s.write(FrameException.errorFrame(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'", null));
+          s.write(ErrorFrames.of(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'"));
         }
       }
       case "presence.subscribe", "presence.unsubscribe" -> {
         if (presenceFrames != null) {
           presenceFrames.onFrame(s, t, frame);
         } else {
-          s.write(FrameException.errorFrame(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'", null));
+          s.write(ErrorFrames.of(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'"));
         }
       }
-      default -> s.write(FrameException.errorFrame(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'", null));
+      default -> s.write(ErrorFrames.of(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'"));
     }
   }
 
   void onBinary(Session s) {
-    s.write(FrameException.errorFrame(ErrorCode.MALFORMED_FRAME, "binary frames are not part of the protocol", null));
+    s.write(ErrorFrames.of(ErrorCode.MALFORMED_FRAME, "binary frames are not part of the protocol"));
   }
 
   private void onSend(Session s, JsonObject frame) {
     long now = nowMs.getAsLong();
-    String clientMsgId = frame.getValue("clientMsgId") instanceof String c ? c : null;
     if (!s.sends.tryTake(now)) {
-      s.write(FrameException.errorFrame(ErrorCode.RATE_LIMITED, "send rate limit exceeded", clientMsgId)
+      s.write(ErrorFrames.echo(ErrorFrames.of(ErrorCode.RATE_LIMITED, "send rate limit exceeded"), frame, "clientMsgId")
           .put("retryAfterMs", s.sends.msUntilNext(now)));
       return;
     }
     SendFrames.Send send;
     try {
       send = SendFrames.parse(frame, maxPayloadBytes);
-    } catch (FrameException e) {
-      s.write(e.toFrame());
+    } catch (Refusal r) {
+      // The clientMsgId as received, even when it is what was refused, so the client can match the error.
+      s.write(ErrorFrames.echo(ErrorFrames.of(r), frame, "clientMsgId"));
       return;
     }
     // One device's sends reach the log in the order it sent them: each waits for the previous one's membership
@@ -114,7 +115,7 @@ final class FrameHandler {
     s.sendOrder = s.sendOrder.compose(v -> memberships.isMember(send.channelId(), s.userId))
         .map(member -> {
           if (!member) {
-            throw new FrameException(ErrorCode.NOT_A_MEMBER, "you are not a member of this channel", send.clientMsgId());
+            throw new Refusal(ErrorCode.NOT_A_MEMBER, "channelId", "you are not a member of this channel");
           }
           produce(s, send).onComplete(produced);
           return (Void) null;
@@ -122,13 +123,13 @@ final class FrameHandler {
         .onFailure(produced::tryFail)
         .recover(err -> Future.succeededFuture());
     produced.future().onFailure(err -> {
-      if (err instanceof FrameException fe) {
-        s.write(fe.toFrame());
+      if (err instanceof Refusal r) {
+        s.write(ErrorFrames.of(r).put("clientMsgId", send.clientMsgId()));
       } else {
         LOG.warn("device {}: send {} to channel {} not accepted: {}", s.deviceId, send.clientMsgId(),
             send.channelId(), err.toString());
-        s.write(FrameException.errorFrame(ErrorCode.UNAVAILABLE, "send not accepted, retry with the same clientMsgId",
-            send.clientMsgId()));
+        s.write(ErrorFrames.of(ErrorCode.UNAVAILABLE, "send not accepted, retry with the same clientMsgId")
+            .put("clientMsgId", send.clientMsgId()));
       }
     });
   }

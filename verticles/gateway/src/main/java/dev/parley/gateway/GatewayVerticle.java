@@ -1,5 +1,7 @@
 package dev.parley.gateway;
 
+import dev.parley.shared.Refusal;
+
 import dev.parley.shared.auth.AccessClaims;
 import dev.parley.shared.auth.AccessTokens;
 import dev.parley.shared.auth.JwtKeys;
@@ -86,7 +88,7 @@ public final class GatewayVerticle extends VerticleBase {
     authenticator.authenticate(hs)
         .onSuccess(claims -> hs.accept().onSuccess(ws -> attach(ws, claims)))
         .onFailure(err -> {
-          int status = err instanceof WsAuthenticator.Refused r ? r.status : 503;
+          int status = err instanceof Refusal r ? r.code().httpStatus() : 503;
           LOG.debug("upgrade from {} refused ({}): {}", hs.remoteAddress(), status, err.getMessage());
           hs.reject(status);
         });
@@ -112,8 +114,7 @@ public final class GatewayVerticle extends VerticleBase {
         .onFailure(err -> LOG.warn("device {}: session registry write failed: {}", claims.deviceId(), err.toString()))
         .onComplete(ar -> {
           lifecycle.presence().beat(claims.userId(), claims.deviceId());
-          session.write(frames.ready(session)
-              .put("heartbeatIntervalMs", config.presence().heartbeatIntervalSeconds() * 1_000L));
+          session.write(frames.ready(session, config.presence().heartbeatIntervalSeconds() * 1_000L));
         });
   }
 

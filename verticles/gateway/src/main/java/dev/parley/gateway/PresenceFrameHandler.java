@@ -1,15 +1,17 @@
 package dev.parley.gateway;
 
+import dev.parley.protocol.PresenceFrames;
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.EventBusRefusals;
+import dev.parley.shared.Refusal;
+import dev.parley.shared.ids.Ids;
 import dev.parley.shared.presence.PresenceAddresses;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * The presence frames a client sends (docs/protocol.md, "Presence"): {@code presence.subscribe} and
@@ -32,8 +34,8 @@ final class PresenceFrameHandler {
     JsonArray users;
     try {
       users = userIds(frame, type.equals("presence.unsubscribe"));
-    } catch (IllegalArgumentException e) {
-      s.write(FrameException.errorFrame(ErrorCode.MALFORMED_FRAME, e.getMessage(), null).put("id", id));
+    } catch (Refusal r) {
+      s.write(ErrorFrames.echo(ErrorFrames.of(r), frame, "id"));
       return;
     }
     boolean subscribe = type.equals("presence.subscribe");
@@ -42,9 +44,9 @@ final class PresenceFrameHandler {
     eventBus.<JsonObject>request(subscribe ? PresenceAddresses.SUBSCRIBE : PresenceAddresses.UNSUBSCRIBE, request,
             new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
         .onSuccess(reply -> s.write(subscribe
-            ? reply.body().copy().put("type", "presence.subscribed").put("id", id)
-            : new JsonObject().put("type", "presence.unsubscribed").put("id", id)))
-        .onFailure(err -> s.write(FrameException.errorFrame(code(err), message(err), null).put("id", id)));
+            ? PresenceFrames.subscribed(reply.body(), id) : PresenceFrames.unsubscribed(id)))
+        .onFailure(err -> s.write(ErrorFrames.echo(ErrorFrames.of(EventBusRefusals.decode(err,
+            ErrorCode.PRESENCE_UNAVAILABLE, "presence is unavailable right now; retry shortly")), frame, "id")));
   }
 
   private static JsonArray userIds(JsonObject frame, boolean optional) {
@@ -53,33 +55,15 @@ final class PresenceFrameHandler {
       return new JsonArray();
     }
     if (!(value instanceof JsonArray array) || array.isEmpty() || array.size() > MAX_USERS) {
-      throw new IllegalArgumentException("'userIds' must be an array of 1 to " + MAX_USERS + " user ids");
+      throw new Refusal(ErrorCode.MALFORMED_FRAME, "userIds", "'userIds' must be an array of 1 to " + MAX_USERS
+          + " user ids");
     }
     for (Object item : array) {
-      if (!(item instanceof String text)) {
-        throw new IllegalArgumentException("'userIds' must hold user id strings");
-      }
-      try {
-        UUID.fromString(text);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("not a user id: " + text);
+      if (!Ids.isCanonical(item instanceof String text ? text : null)) {
+        throw new Refusal(ErrorCode.MALFORMED_FRAME, "userIds", "'userIds' must hold user ids (canonical UUIDs)");
       }
     }
     return array;
   }
 
-  private static ErrorCode code(Throwable err) {
-    if (err instanceof ReplyException re && re.failureCode() == 429) {
-      return ErrorCode.RATE_LIMITED;
-    }
-    if (err instanceof ReplyException re && re.failureCode() == 400) {
-      return ErrorCode.MALFORMED_FRAME;
-    }
-    return ErrorCode.PRESENCE_UNAVAILABLE;
-  }
-
-  private static String message(Throwable err) {
-    return err instanceof ReplyException re && (re.failureCode() == 429 || re.failureCode() == 400)
-        ? re.getMessage() : "presence is unavailable right now; retry shortly";
-  }
 }

@@ -1,11 +1,12 @@
 package dev.parley.gateway;
 
+import dev.parley.protocol.GatewayDelivery;
+import dev.parley.protocol.SessionFrames;
 import dev.parley.shared.Addresses;
 import dev.parley.shared.session.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +81,7 @@ final class SessionTable {
    */
   int drainAll() {
     List<Session> all = List.copyOf(byDevice.values());
-    JsonObject frame = new JsonObject().put("type", "reconnect").put("reason", "draining");
+    JsonObject frame = SessionFrames.reconnect("draining");
     all.forEach(s -> {
       s.write(frame);
       s.close(CLOSE_DRAINING, "gateway draining: reconnect through discovery");
@@ -95,13 +96,10 @@ final class SessionTable {
   }
 
   private void deliver(JsonObject body) {
-    JsonArray frames = body.getJsonArray("frames", new JsonArray());
-    for (int i = 0; i < frames.size(); i++) {
-      JsonObject part = frames.getJsonObject(i);
-      String text = part.getJsonObject("frame").encode();
-      JsonArray devices = part.getJsonArray("devices");
-      for (int j = 0; j < devices.size(); j++) {
-        Session s = byDevice.get(UUID.fromString(devices.getString(j)));
+    for (GatewayDelivery.Part part : GatewayDelivery.fromJson(body).parts()) {
+      String text = part.frame().encode();
+      for (UUID device : part.devices()) {
+        Session s = byDevice.get(device);
         if (s != null) {
           s.writeText(text);
         }

@@ -1,7 +1,10 @@
 package dev.parley.gateway;
 
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.auth.AccessClaims;
 import dev.parley.shared.auth.AccessTokens;
+import dev.parley.shared.auth.InvalidTokenException;
 import dev.parley.shared.auth.RevokedDevices;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocketHandshake;
@@ -12,19 +15,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Authenticates a WebSocket upgrade before it is accepted: the access token from {@code Authorization: Bearer}
  * or, for browsers (which cannot set headers on a WebSocket), the {@code access_token} query parameter; a revoked
- * device is refused like a bad token.
+ * device is refused like a bad token. Refusals are {@link Refusal}s; the upgrade answers their code's HTTP status.
  */
 final class WsAuthenticator {
-  /** Refusal of an upgrade, with the HTTP status to answer. */
-  static final class Refused extends RuntimeException {
-    final int status;
-
-    Refused(int status, String message) {
-      super(message, null, false, false);
-      this.status = status;
-    }
-  }
-
   private final AccessTokens tokens;
   private final RevokedDevices revoked;
 
@@ -36,12 +29,14 @@ final class WsAuthenticator {
   Future<AccessClaims> authenticate(ServerWebSocketHandshake hs) {
     String token = token(hs.headers().get("Authorization"), hs.query());
     if (token == null) {
-      return Future.failedFuture(new Refused(401, "access token required"));
+      return Future.failedFuture(Refusal.of(ErrorCode.AUTH_REQUIRED, "access token required"));
     }
     return tokens.verify(token)
-        .recover(err -> Future.failedFuture(new Refused(401, err.getMessage())))
+        .recover(err -> Future.failedFuture(err instanceof InvalidTokenException
+            ? Refusal.of(ErrorCode.INVALID_TOKEN, err.getMessage()) : err))
         .compose(claims -> revoked.isRevoked(claims.deviceId()).compose(isRevoked -> isRevoked
-            ? Future.failedFuture(new Refused(401, "device revoked")) : Future.succeededFuture(claims)));
+            ? Future.failedFuture(Refusal.of(ErrorCode.DEVICE_REVOKED, "device revoked"))
+            : Future.succeededFuture(claims)));
   }
 
   static String token(String authorization, String query) {

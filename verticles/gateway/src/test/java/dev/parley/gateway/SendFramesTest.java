@@ -1,6 +1,7 @@
 package dev.parley.gateway;
 
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Refusal;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,8 @@ class SendFramesTest {
     try {
       SendFrames.parse(frame, max);
       return null;
-    } catch (FrameException e) {
-      return e.code;
+    } catch (Refusal e) {
+      return e.code();
     }
   }
 
@@ -56,8 +57,25 @@ class SendFramesTest {
     assertThat(codeOf(send(1).put("payload", "!!!"), 64)).isEqualTo(ErrorCode.INVALID_FIELD);
     assertThat(codeOf(send(1).put("payload", 5), 64)).isEqualTo(ErrorCode.INVALID_FIELD);
     assertThat(codeOf(send(1).put("extra", true), 64)).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(codeOf(send(1).put("channelId", "1-1-1-1-1"), 64)).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(codeOf(send(1).put("channelId", CHANNEL.toString().toUpperCase()), 64))
+        .isEqualTo(ErrorCode.INVALID_FIELD);
     assertThatThrownBy(() -> SendFrames.parse(send(1).put("channelId", "nope"), 64))
-        .isInstanceOfSatisfying(FrameException.class, e -> assertThat(e.clientMsgId).isEqualTo("c-1"));
+        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.field()).isEqualTo("channelId"));
+    assertThatThrownBy(() -> SendFrames.parse(send(1).put("clientMsgId", "x".repeat(65)), 64))
+        .isInstanceOfSatisfying(Refusal.class, e -> assertThat(e.field()).isEqualTo("clientMsgId"));
+  }
+
+  @Test
+  @DisplayName("payloads are standard base64 with padding, in one spelling: unpadded, url-safe, stray bits refused")
+  void base64IsCanonical() {
+    assertThat(SendFrames.base64("QQ==")).containsExactly('A');
+    assertThat(SendFrames.base64("")).isEmpty();
+    assertThat(SendFrames.base64("+/+/")).hasSize(3);
+    for (String bad : new String[] {"QQ", "QQ=", "QR==", "-_-_", "QQ==QQ==", "Q Q==", "QQ==\n", "=QQ="}) {
+      assertThatThrownBy(() -> SendFrames.base64(bad)).as(bad).isInstanceOfSatisfying(Refusal.class,
+          e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD));
+    }
   }
 
   @Test

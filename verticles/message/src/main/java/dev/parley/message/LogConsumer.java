@@ -1,8 +1,8 @@
 package dev.parley.message;
 
-import dev.parley.shared.chats.ChatIndexer;
-import dev.parley.shared.message.Envelope;
-import dev.parley.shared.message.SendRecord;
+import dev.parley.message.delivery.Delivery;
+import dev.parley.protocol.Envelope;
+import dev.parley.protocol.SendRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,12 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * The message role's loop over the Kafka message log: poll a batch, sequence and store each channel's sends of the
  * batch together (channels in parallel; one conditional batch per channel and bucket, see {@link Sequencer}), then
- * hand them to fan-out. The next poll starts as soon as this batch is stored: its fan-out runs meanwhile (up to
+ * hand them to {@link Delivery} (head → look-ups → index → one send per gateway). The next poll starts as soon as this batch is stored: its fan-out runs meanwhile (up to
  * {@link #MAX_UNCOMMITTED} batches' fan-outs overlap the next batches' storage), each channel's in order behind
  * that channel's previous fan-out.
  * A batch's offsets are committed, in batch order, only after every send in it is stored and handed to fan-out.
@@ -50,9 +49,8 @@ public final class LogConsumer {
   private final Vertx vertx;
   private final KafkaConsumer<String, String> consumer;
   private final Sequencer sequencer;
-  private final FanOut fanOut;
+  private final Delivery delivery;
   private final String topic;
-  private final ChatIndexer chats;
   private final MessageMeters meters;
   /** Each channel's last fan-out in flight: the next batch's fan-out of that channel runs after it. */
   private final Map<UUID, Future<Void>> fanOutTail = new HashMap<>();
@@ -62,17 +60,13 @@ public final class LogConsumer {
   private final Deque<Future<Void>> uncommitted = new ArrayDeque<>();
   private volatile boolean stopped;
 
-  /**
-   * @param chats keeps the chat list and unread state (issue 7) around each batch's delivery; null for none
-   */
-  public LogConsumer(Vertx vertx, KafkaConsumer<String, String> consumer, Sequencer sequencer, FanOut fanOut,
-                     String topic, ChatIndexer chats, MessageMeters meters) {
+  public LogConsumer(Vertx vertx, KafkaConsumer<String, String> consumer, Sequencer sequencer, Delivery delivery,
+                     String topic, MessageMeters meters) {
     this.vertx = vertx;
     this.consumer = consumer;
     this.sequencer = sequencer;
-    this.fanOut = fanOut;
+    this.delivery = delivery;
     this.topic = topic;
-    this.chats = chats;
     this.meters = meters;
   }
 
@@ -190,15 +184,9 @@ public final class LogConsumer {
 
   private Future<Void> deliver(List<Sequencer.Outcome> outcomes) {
     meters.stored(outcomes);
-    List<Envelope> envs = outcomes.stream().map(Sequencer.Outcome::envelope).toList();
-    // Chat updates run for duplicates too (they are idempotent): a replayed batch must not leave the index behind.
-    // Member and session lookups run while the chat head is updated; the frames go out after both.
-    Future<Supplier<Future<Void>>> prepared = fanOut.prepare(outcomes);
-    Future<Void> delivery = chats == null ? prepared.compose(Supplier::get)
-        : chats.around(envs, () -> prepared.compose(Supplier::get));
     // A delivery failure is not a storage failure: recipients fill the gap from history, the sender retries.
-    return delivery.recover(err -> {
-      Envelope last = envs.get(envs.size() - 1);
+    return delivery.deliver(outcomes).recover(err -> {
+      Envelope last = outcomes.get(outcomes.size() - 1).envelope();
       LOG.warn("channel {} up to seq {}: fan-out failed: {}", last.channelId(), last.seq(), err.toString());
       return Future.succeededFuture();
     });

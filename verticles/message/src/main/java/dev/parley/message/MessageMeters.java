@@ -34,7 +34,7 @@ public final class MessageMeters {
         .description("dedup lookups, conditional batch and dedup/head writes of one channel's sends of a poll")
         .publishPercentiles(0.5, 0.99).register(registry);
     fanOut = Timer.builder("parley.message.fanout")
-        .description("chat index, session lookup and event-bus sends of one channel's sends of a poll")
+        .description("delivery of one channel's sends of a poll: chat head, look-ups, chat index, event-bus sends")
         .publishPercentiles(0.5, 0.99).register(registry);
   }
 

@@ -5,8 +5,9 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import dev.parley.client.ChainHash;
-import dev.parley.shared.message.Envelope;
+import dev.parley.protocol.ChainHash;
+import dev.parley.protocol.Envelope;
+import dev.parley.stores.messages.MessageTable;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Future;
 
@@ -26,17 +27,14 @@ import java.util.UUID;
  * loses nothing.
  */
 public final class MessageStore {
-  private static final int CONNECT_ATTEMPTS = 5;
-  private static final String COLUMNS = "channel_id, bucket, seq, msg_id, sender_user, sender_device, client_msg_id, "
-      + "kind, payload, hash, created_at";
+  private static final String COLUMNS = MessageTable.COLUMNS;
 
   /** A channel's position: the last stored seq and its hash (seq 0 and the genesis hash for an empty channel). */
   public record Head(long lastSeq, byte[] lastHash) {
   }
 
   private final CassandraClient cassandra;
-  private final int bucketSize;
-  private final String keyspace;
+  private final MessageTable table;
   private PreparedStatement insert;
   private PreparedStatement selectRange;
   private PreparedStatement selectOne;
@@ -47,8 +45,7 @@ public final class MessageStore {
 
   public MessageStore(CassandraClient cassandra, String keyspace, int bucketSize) {
     this.cassandra = cassandra;
-    this.bucketSize = bucketSize;
-    this.keyspace = keyspace;
+    this.table = new MessageTable(keyspace, bucketSize);
   }
 
   /**
@@ -57,14 +54,13 @@ public final class MessageStore {
    * missing.
    */
   public Future<Void> prepare() {
-    String ks = keyspace;
-    return prepareFirst("INSERT INTO " + ks + ".messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            + "IF NOT EXISTS", CONNECT_ATTEMPTS).map(p -> insert = p)
-        .compose(v -> cassandra.prepare("SELECT " + COLUMNS + " FROM " + ks + ".messages WHERE channel_id = ? "
-            + "AND bucket = ? AND seq >= ? AND seq <= ?")).map(p -> selectRange = p)
+    String ks = table.keyspace();
+    return MessageTable.prepareFirst(cassandra, "INSERT INTO " + ks + ".messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, "
+            + "?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS").map(p -> insert = p)
+        .compose(v -> cassandra.prepare(table.selectRangeCql())).map(p -> selectRange = p)
         .compose(v -> cassandra.prepare("SELECT " + COLUMNS + " FROM " + ks + ".messages WHERE channel_id = ? "
             + "AND bucket = ? AND seq = ?")).map(p -> selectOne = p)
-        .compose(v -> cassandra.prepare("SELECT last_seq, last_hash FROM " + ks + ".channel_heads WHERE channel_id = ?"))
+        .compose(v -> cassandra.prepare(table.selectHeadCql()))
         .map(p -> selectHead = p)
         // The write timestamp is the seq, so a late write of an older head can never overwrite a newer one.
         .compose(v -> cassandra.prepare("UPDATE " + ks + ".channel_heads USING TIMESTAMP ? SET last_seq = ?, "
@@ -76,18 +72,8 @@ public final class MessageStore {
         .mapEmpty();
   }
 
-  /**
-   * The first statement opens the client's session. Another first user of the same client (the readiness probe
-   * polling /ready) can race it; the loser fails with IllegalStateException (vertx SessionHolder.connected) while
-   * the winner's session stays usable, so the loser simply tries again.
-   */
-  private Future<PreparedStatement> prepareFirst(String cql, int attempts) {
-    return cassandra.prepare(cql).recover(err -> err instanceof IllegalStateException && attempts > 1
-        ? prepareFirst(cql, attempts - 1) : Future.failedFuture(err));
-  }
-
   public int bucketOf(long seq) {
-    return (int) ((seq - 1) / bucketSize);
+    return table.bucketOf(seq);
   }
 
   /** Inserts the message unless its seq is taken; {@code false} means another writer holds that seq. */
@@ -167,7 +153,7 @@ public final class MessageStore {
   public Future<Envelope> read(UUID channelId, long seq) {
     return cassandra.execute(selectOne.bind(channelId, bucketOf(seq), seq)).map(rs -> {
       Row row = rs.one();
-      return row == null ? null : envelope(row);
+      return row == null ? null : MessageTable.envelope(row);
     });
   }
 
@@ -179,63 +165,24 @@ public final class MessageStore {
     return cassandra.execute(selectHead.bind(channelId)).compose(rs -> {
       Row row = rs.one();
       Head hint = row == null || row.isNull(0) ? new Head(0, ChainHash.genesis())
-          : new Head(row.getLong(0), bytes(row.getByteBuffer(1)));
+          : new Head(row.getLong(0), MessageTable.bytes(row.getByteBuffer(1)));
       return rollForward(channelId, hint);
     });
   }
 
   private Future<Head> rollForward(UUID channelId, Head from) {
     long start = from.lastSeq() + 1;
-    long bucketEnd = (long) (bucketOf(start) + 1) * bucketSize;
+    long bucketEnd = table.lastSeqOf(bucketOf(start));
     return cassandra.executeWithFullFetch(selectRange.bind(channelId, bucketOf(start), start, bucketEnd))
         .compose(rows -> {
           if (rows.isEmpty()) {
             return Future.succeededFuture(from);
           }
-          List<Envelope> found = rows.stream().map(MessageStore::envelope).toList();
+          List<Envelope> found = rows.stream().map(MessageTable::envelope).toList();
           Envelope last = found.get(found.size() - 1);
           Head next = new Head(last.seq(), last.hash());
           return recordStored(found).compose(v -> last.seq() == bucketEnd
               ? rollForward(channelId, next) : Future.succeededFuture(next));
         });
-  }
-
-  /** Messages with {@code fromSeq <= seq <= toSeq}, in seq order (at most one query per bucket touched). */
-  public Future<List<Envelope>> range(UUID channelId, long fromSeq, long toSeq) {
-    if (toSeq < fromSeq) {
-      return Future.succeededFuture(List.of());
-    }
-    List<Future<List<Row>>> parts = new ArrayList<>();
-    for (int b = bucketOf(fromSeq); b <= bucketOf(toSeq); b++) {
-      parts.add(cassandra.executeWithFullFetch(selectRange.bind(channelId, b, fromSeq, toSeq)));
-    }
-    return Future.all(parts).map(all -> {
-      List<Envelope> out = new ArrayList<>();
-      parts.forEach(p -> p.result().forEach(r -> out.add(envelope(r))));
-      return out;
-    });
-  }
-
-  /** The head hint alone (for "latest page" history reads); may trail the true head by in-flight writes. */
-  public Future<Long> lastSeqHint(UUID channelId) {
-    return cassandra.execute(selectHead.bind(channelId)).map(rs -> {
-      Row row = rs.one();
-      return row == null || row.isNull(0) ? 0L : row.getLong(0);
-    });
-  }
-
-  static Envelope envelope(Row r) {
-    return new Envelope(r.getUuid("channel_id"), r.getLong("seq"), r.getLong("msg_id"), bytes(r.getByteBuffer("hash")),
-        r.getUuid("sender_user"), r.getUuid("sender_device"), r.getString("client_msg_id"), r.getString("kind"),
-        bytes(r.getByteBuffer("payload")), r.getInstant("created_at").toEpochMilli());
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    if (buffer == null) {
-      return new byte[0];
-    }
-    byte[] out = new byte[buffer.remaining()];
-    buffer.duplicate().get(out);
-    return out;
   }
 }

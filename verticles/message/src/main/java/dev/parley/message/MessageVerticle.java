@@ -1,5 +1,12 @@
 package dev.parley.message;
 
+import dev.parley.message.delivery.ChatMembership;
+import dev.parley.message.delivery.Delivery;
+import dev.parley.message.delivery.DeliveryMeters;
+import dev.parley.message.delivery.KafkaNotifications;
+import dev.parley.message.delivery.RedisChatState;
+import dev.parley.shared.Addresses;
+import dev.parley.shared.chats.ChatStore;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.deps.KafkaClientConfig;
@@ -9,6 +16,7 @@ import dev.parley.shared.metrics.Metrics;
 import dev.parley.shared.session.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -18,7 +26,7 @@ import java.time.Clock;
 
 /**
  * The message role: consumes the message log, orders and stores each send (Sequencer, MessageStore), acks and
- * fans it out (FanOut). Wiring only.
+ * delivers it (Delivery). Wiring only.
  */
 public final class MessageVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MessageVerticle.class);
@@ -37,27 +45,26 @@ public final class MessageVerticle extends VerticleBase {
   public Future<?> start() {
     ParleyConfig.MessageConfig mc = config.message();
     String nodeId = config.node().id();
-    MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(), mc.bucketSize());
+    MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(),
+        config.cassandra().messageBucketSize());
     Memberships memberships = new Memberships(clients.pg(), mc.memberCacheSeconds() * 1_000L, System::currentTimeMillis);
     int worker = MsgIdGenerator.workerFor(nodeId, mc.workerId());
     Sequencer sequencer = new Sequencer(store, new MsgIdGenerator(worker, Clock.systemUTC()), Clock.systemUTC());
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-message-" + nodeId));
-    FanOut fanOut = new FanOut(vertx.eventBus(), memberships, new SessionDirectory(clients.redis()), producer,
-        config.kafka().notificationsTopic(), new dev.parley.shared.chats.ChatStore(clients.redis()));
+    ChatStore chatStore = new ChatStore(clients.redis());
+    EventBus bus = vertx.eventBus();
+    Delivery delivery = new Delivery(memberships::devicesOf, new SessionDirectory(clients.redis())::lookup,
+        new RedisChatState(chatStore), (node, frames) -> bus.send(Addresses.gatewayDeliver(node), frames.toJson()),
+        new KafkaNotifications(producer, config.kafka().notificationsTopic()), new DeliveryMeters(Metrics.registry()));
+    ChatMembership chatMembership = new ChatMembership(chatStore, Clock.systemUTC());
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaClientConfig.consumer(config.kafka(),
         mc.consumerGroup(), "parley-message-" + nodeId, mc.maxPollRecords()));
-    dev.parley.shared.chats.ChatIndexer chats = new dev.parley.shared.chats.ChatIndexer(
-        new dev.parley.shared.chats.ChatStore(clients.redis()), memberships,
-        new dev.parley.shared.chats.DevicePush(vertx.eventBus(), new SessionDirectory(clients.redis())),
-        System::currentTimeMillis);
-    logConsumer = new LogConsumer(vertx, consumer, sequencer, fanOut, config.kafka().messagesTopic(), chats,
+    logConsumer = new LogConsumer(vertx, consumer, sequencer, delivery, config.kafka().messagesTopic(),
         new MessageMeters(Metrics.registry()));
     return store.prepare()
         .compose(v -> memberships.listen(vertx))
-        .compose(v -> chats.listen(vertx))
+        .compose(v -> chatMembership.listen(vertx))
         .compose(v -> logConsumer.start())
-        .compose(v -> mc.historyPort() == 0 ? Future.succeededFuture()
-            : vertx.deployVerticle(new HistoryVerticle(config, clients)).mapEmpty())
         .onSuccess(v -> LOG.info("message role up: consuming {} as group {}, msgId worker {}",
             config.kafka().messagesTopic(), mc.consumerGroup(), worker));
   }

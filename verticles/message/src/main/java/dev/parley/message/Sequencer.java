@@ -1,9 +1,9 @@
 package dev.parley.message;
 
 import dev.parley.shared.ids.MsgIdGenerator;
-import dev.parley.client.ChainHash;
-import dev.parley.shared.message.Envelope;
-import dev.parley.shared.message.SendRecord;
+import dev.parley.protocol.ChainHash;
+import dev.parley.protocol.Envelope;
+import dev.parley.protocol.SendRecord;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,9 +5,11 @@ import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.ids.MsgIdGenerator;
 import dev.parley.shared.it.ItConfig;
-import dev.parley.client.ChainHash;
-import dev.parley.shared.message.Envelope;
-import dev.parley.shared.message.SendRecord;
+import dev.parley.protocol.ChainHash;
+import dev.parley.protocol.Envelope;
+import dev.parley.protocol.SendRecord;
+import dev.parley.stores.messages.MessageReads;
+import dev.parley.stores.messages.MessageTable;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +56,11 @@ class SequencerFencingIT {
     return store;
   }
 
+  /** The history reader's view of what was stored (the same table layout: 10 seqs per bucket). */
+  private static MessageReads reads() {
+    return await(new MessageReads(clients.cassandra(), new MessageTable(config.cassandra().keyspace(), 10)).prepare());
+  }
+
   private static Sequencer sequencer(MessageStore store, int worker) {
     return new Sequencer(store, new MsgIdGenerator(worker, Clock.systemUTC()), Clock.systemUTC());
   }
@@ -93,7 +100,7 @@ class SequencerFencingIT {
     assertThat(replay.duplicate()).as("a send the owner stored is recognised, not stored again").isTrue();
     assertThat(replay.envelope().seq()).isEqualTo(6);
 
-    List<Envelope> all = await(storeA.range(channel, 1, 100));
+    List<Envelope> all = await(reads().range(channel, 1, 100));
     assertThat(all).extracting(Envelope::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
     assertThat(all.get(0).clientMsgId()).isEqualTo("z-0");
     assertChain(all);
@@ -117,7 +124,7 @@ class SequencerFencingIT {
     assertThat(retry.envelope().seq()).isEqualTo(1);
     Sequencer.Outcome next = await(successor.process(send(channel, device, "crash-2")));
     assertThat(next.envelope().seq()).isEqualTo(2);
-    assertChain(await(store.range(channel, 1, 10)));
+    assertChain(await(reads().range(channel, 1, 10)));
   }
 
   @Test
@@ -136,7 +143,7 @@ class SequencerFencingIT {
     assertThat(out).extracting(Sequencer.Outcome::duplicate).containsExactly(false, false, true, true, false, true);
     assertThat(out.get(2).envelope().msgId()).isEqualTo(out.get(0).envelope().msgId());
 
-    List<Envelope> all = await(store.range(channel, 1, 100));
+    List<Envelope> all = await(reads().range(channel, 1, 100));
     assertThat(all).extracting(Envelope::clientMsgId).containsExactly("early", "a", "b", "c");
     assertChain(all);
     // The dedup rows of the batch were written: a later retry of "b" is recognised.
@@ -164,7 +171,7 @@ class SequencerFencingIT {
         java.util.stream.LongStream.rangeClosed(9, 23).boxed().toList());
     assertThat(out).noneMatch(Sequencer.Outcome::duplicate);
 
-    List<Envelope> all = await(store.range(channel, 1, 100));
+    List<Envelope> all = await(reads().range(channel, 1, 100));
     assertThat(all).extracting(Envelope::seq).containsExactlyElementsOf(
         java.util.stream.LongStream.rangeClosed(1, 23).boxed().toList());
     assertChain(all);
@@ -185,7 +192,7 @@ class SequencerFencingIT {
     assertThat(out).extracting(o -> o.envelope().seq()).containsExactly(5L, 3L, 6L, 5L);
     assertThat(out).extracting(Sequencer.Outcome::duplicate).containsExactly(false, true, false, true);
 
-    List<Envelope> all = await(store.range(channel, 1, 100));
+    List<Envelope> all = await(reads().range(channel, 1, 100));
     assertThat(all).extracting(Envelope::clientMsgId).containsExactly("z-0", "o-1", "o-2", "o-3", "z-1", "z-2");
     assertChain(all);
   }
@@ -211,7 +218,7 @@ class SequencerFencingIT {
         send(channel, device, "b-10"), send(channel, device, "b-11"), send(channel, device, "b-12"))));
     assertThat(out).extracting(o -> o.envelope().seq()).containsExactly(9L, 10L, 12L, 13L);
     assertThat(out).noneMatch(Sequencer.Outcome::duplicate);
-    List<Envelope> all = await(store.range(channel, 1, 100));
+    List<Envelope> all = await(reads().range(channel, 1, 100));
     assertThat(all).extracting(Envelope::clientMsgId).containsSubsequence("w-8", "b-9", "b-10", "other-11", "b-11",
         "b-12");
     assertThat(all.get(10).msgId()).as("the other writer's row is untouched").isEqualTo(4242);

@@ -46,7 +46,7 @@ class ChatsIT {
       kid = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".private.pem")).findFirst()
           .orElseThrow().replace(".private.pem", "");
     }
-    apiPort = NodeProcess.freePort();
+    apiPort = fx.apiPort;
     int gwPort = NodeProcess.freePort();
     fx.gatewayPorts.put("ch-a", gwPort);
     JsonObject apiConf = new JsonObject()

@@ -43,7 +43,9 @@ class MessagePathFailoverIT {
     NodeProcess gw1 = fx.startGateway("mf-gw1", new io.vertx.core.json.JsonObject());
     NodeProcess gw2 = fx.startGateway("mf-gw2", new io.vertx.core.json.JsonObject());
     NodeProcess msg = fx.startMessage("mf-msg1");
-    fx.awaitReady(gw1, gw2, msg);
+    // History (what the clients fill gaps from, and what the tests reconcile against) is the api role's.
+    NodeProcess api = fx.startApi("mf-api");
+    fx.awaitReady(gw1, gw2, msg, api);
   }
 
   @AfterAll

@@ -44,7 +44,6 @@ final class MessagePathFixture implements AutoCloseable {
    */
   final String topic = "parley.messages.it-" + UUID.randomUUID();
   final int hzPort;
-  final int historyPort;
   private final Pool pg;
   private final AccessTokens tokens;
   private final List<ParleyClient> clients = new ArrayList<>();
@@ -64,7 +63,6 @@ final class MessagePathFixture implements AutoCloseable {
     this.hzPort = hzPort;
     this.config = ItConfig.load(vertx);
     ItConfig.migrate(vertx, config);
-    this.historyPort = NodeProcess.freePort();
     DependencyClients deps = DependencyClients.create(vertx, config, EnumSet.of(dev.parley.shared.deps.Dependency.POSTGRES));
     this.pg = deps.pg();
     this.tokens = new AccessTokens(vertx, await(JwtKeys.load(vertx, ItConfig.keysDir().toString(), "", true)),
@@ -84,7 +82,7 @@ final class MessagePathFixture implements AutoCloseable {
     JsonObject conf = new JsonObject()
         .put("auth", new JsonObject().put("keysDir", ItConfig.keysDir().toString()))
         .put("gateway", new JsonObject().put("port", gatewayPort).put("publicUrl", "ws://127.0.0.1:" + gatewayPort + "/ws"))
-        .put("message", new JsonObject().put("consumerGroup", group).put("historyPort", historyPort))
+        .put("message", new JsonObject().put("consumerGroup", group))
         .put("kafka", new JsonObject().put("messagesTopic", topic));
     return conf.mergeIn(extra, true);
   }
@@ -138,8 +136,9 @@ final class MessagePathFixture implements AutoCloseable {
     return "ws://127.0.0.1:" + gatewayPorts.get(gatewayId) + "/ws";
   }
 
+  /** Where clients read history: the api role (start one on {@link #apiPort} to use it). */
   String restUrl() {
-    return "http://127.0.0.1:" + historyPort;
+    return apiUrl();
   }
 
   Device user() {

@@ -1,16 +1,15 @@
 package dev.parley.presence;
 
+import dev.parley.protocol.GatewayDelivery;
+import dev.parley.protocol.PresenceFrames;
 import dev.parley.shared.Addresses;
 import dev.parley.shared.session.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -33,11 +32,8 @@ final class PresenceFanout {
   /** Returns how many devices the change was sent to. */
   Future<Integer> publish(PresenceStore.State state) {
     return subscriptions.watchers(state.userId()).compose(devices -> sessions.lookup(devices).compose(live -> {
-      Map<String, JsonArray> byNode = new HashMap<>();
-      live.forEach((device, node) -> byNode.computeIfAbsent(node, n -> new JsonArray()).add(device.toString()));
-      JsonObject frame = frame(state, false);
-      byNode.forEach((node, ids) -> eventBus.send(Addresses.gatewayDeliver(node),
-          new JsonObject().put("frames", new JsonArray().add(new JsonObject().put("frame", frame).put("devices", ids)))));
+      new GatewayDelivery.PerNode().add(frame(state, false), devices, live).build()
+          .forEach((node, delivery) -> eventBus.send(Addresses.gatewayDeliver(node), delivery.toJson()));
       List<Future<Void>> cleanups = new ArrayList<>();
       for (UUID device : devices) {
         if (!live.containsKey(device)) {
@@ -53,11 +49,7 @@ final class PresenceFanout {
    * (unless {@code forSelf}).
    */
   static JsonObject frame(PresenceStore.State state, boolean forSelf) {
-    JsonObject frame = new JsonObject().put("type", "presence").put("userId", state.userId().toString())
-        .put("online", state.online());
-    if (!state.online() && state.lastSeenMs() > 0 && (forSelf || !state.hidesLastSeen())) {
-      frame.put("lastSeen", java.time.Instant.ofEpochMilli(state.lastSeenMs()).toString());
-    }
-    return frame;
+    boolean showLastSeen = !state.online() && state.lastSeenMs() > 0 && (forSelf || !state.hidesLastSeen());
+    return PresenceFrames.presence(state.userId(), state.online(), showLastSeen ? state.lastSeenMs() : null);
   }
 }

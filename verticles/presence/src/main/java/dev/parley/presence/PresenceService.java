@@ -1,5 +1,7 @@
 package dev.parley.presence;
 
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.Futures;
 import dev.parley.shared.membership.Memberships;
 import io.vertx.core.Future;
@@ -100,13 +102,15 @@ final class PresenceService {
    */
   Future<JsonObject> subscribe(UUID user, UUID device, List<UUID> targets) {
     if (targets.isEmpty() || targets.size() > MAX_TARGETS_PER_REQUEST) {
-      return Future.failedFuture(new IllegalArgumentException("targets must hold 1 to " + MAX_TARGETS_PER_REQUEST + " user ids"));
+      return Future.failedFuture(new Refusal(ErrorCode.MALFORMED_FRAME, "userIds",
+          "targets must hold 1 to " + MAX_TARGETS_PER_REQUEST + " user ids"));
     }
     Set<UUID> wanted = new LinkedHashSet<>(targets);
     wanted.remove(user);
     return allowed(user, wanted).compose(ok -> subscriptions.count(device).compose(have -> {
       if (have + ok.size() > maxSubscriptionsPerDevice) {
-        return Future.failedFuture(new SubscriptionLimitException(maxSubscriptionsPerDevice));
+        return Future.failedFuture(new Refusal(ErrorCode.RATE_LIMITED, "userIds",
+            "a device may watch at most " + maxSubscriptionsPerDevice + " users"));
       }
       return subscriptions.add(device, ok).compose(v -> store.states(List.copyOf(ok)));
     }).map(states -> {
@@ -136,12 +140,5 @@ final class PresenceService {
 
   private static Future<Void> done() {
     return Future.succeededFuture();
-  }
-
-  /** A device tried to watch more users than allowed. */
-  static final class SubscriptionLimitException extends RuntimeException {
-    SubscriptionLimitException(int max) {
-      super("a device may watch at most " + max + " users", null, false, false);
-    }
   }
 }

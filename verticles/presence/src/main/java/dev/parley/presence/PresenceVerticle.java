@@ -1,5 +1,9 @@
 package dev.parley.presence;
 
+import dev.parley.shared.ErrorCode;
+import dev.parley.shared.EventBusRefusals;
+import dev.parley.shared.Refusal;
+import dev.parley.shared.ids.Ids;
 import dev.parley.proto.presence.v1.PresenceGrpcService;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
@@ -27,9 +31,6 @@ import java.util.UUID;
  */
 public final class PresenceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PresenceVerticle.class);
-  static final int BAD_REQUEST = 400;
-  static final int FORBIDDEN = 403;
-  static final int LIMIT = 429;
 
   private final ParleyConfig config;
   private final DependencyClients clients;
@@ -65,7 +66,7 @@ public final class PresenceVerticle extends VerticleBase {
                 if (ar.succeeded()) {
                   m.reply(new JsonObject());
                 } else {
-                  m.fail(500, ar.cause().getMessage());
+                  EventBusRefusals.fail(m, ar.cause(), ErrorCode.PRESENCE_UNAVAILABLE);
                 }
               }
             })).completion(),
@@ -101,47 +102,45 @@ public final class PresenceVerticle extends VerticleBase {
   private void subscribe(Message<JsonObject> m) {
     try {
       JsonObject b = m.body();
-      service.subscribe(UUID.fromString(b.getString("userId")), UUID.fromString(b.getString("deviceId")),
-              uuids(b.getJsonArray("targets")))
+      service.subscribe(Ids.parse("userId", b.getValue("userId")), Ids.parse("deviceId", b.getValue("deviceId")),
+              uuids(b.getValue("targets")))
           .onSuccess(m::reply)
-          .onFailure(err -> m.fail(err instanceof PresenceService.SubscriptionLimitException ? LIMIT
-              : err instanceof IllegalArgumentException ? BAD_REQUEST : 500, err.getMessage()));
-    } catch (RuntimeException e) {
-      m.fail(BAD_REQUEST, "subscribe needs userId, deviceId and targets (UUIDs): " + e.getMessage());
+          .onFailure(err -> EventBusRefusals.fail(m, err, ErrorCode.PRESENCE_UNAVAILABLE));
+    } catch (Refusal r) {
+      EventBusRefusals.fail(m, r, ErrorCode.PRESENCE_UNAVAILABLE);
     }
   }
 
   private void unsubscribe(Message<JsonObject> m) {
     try {
-      JsonArray targets = m.body().getJsonArray("targets", new JsonArray());
-      service.unsubscribe(UUID.fromString(m.body().getString("deviceId")), uuids(targets))
+      Object targets = m.body().getValue("targets", new JsonArray());
+      service.unsubscribe(Ids.parse("deviceId", m.body().getValue("deviceId")), uuids(targets))
           .onSuccess(v -> m.reply(new JsonObject()))
-          .onFailure(err -> m.fail(500, err.getMessage()));
-    } catch (RuntimeException e) {
-      m.fail(BAD_REQUEST, "unsubscribe needs deviceId and optional targets (UUIDs): " + e.getMessage());
+          .onFailure(err -> EventBusRefusals.fail(m, err, ErrorCode.PRESENCE_UNAVAILABLE));
+    } catch (Refusal r) {
+      EventBusRefusals.fail(m, r, ErrorCode.PRESENCE_UNAVAILABLE);
     }
   }
 
   private void privacy(Message<JsonObject> m) {
     try {
-      Boolean hide = m.body().getBoolean("hideLastSeen");
-      if (hide == null) {
-        throw new IllegalArgumentException("hideLastSeen is required");
+      if (!(m.body().getValue("hideLastSeen") instanceof Boolean hide)) {
+        throw new Refusal(ErrorCode.INVALID_FIELD, "hideLastSeen", "hideLastSeen is required (true or false)");
       }
-      service.setHideLastSeen(UUID.fromString(m.body().getString("userId")), hide)
+      service.setHideLastSeen(Ids.parse("userId", m.body().getValue("userId")), hide)
           .onSuccess(v -> m.reply(new JsonObject().put("hideLastSeen", hide)))
-          .onFailure(err -> m.fail(500, err.getMessage()));
-    } catch (RuntimeException e) {
-      m.fail(BAD_REQUEST, "privacy needs userId (UUID) and hideLastSeen (boolean): " + e.getMessage());
+          .onFailure(err -> EventBusRefusals.fail(m, err, ErrorCode.PRESENCE_UNAVAILABLE));
+    } catch (Refusal r) {
+      EventBusRefusals.fail(m, r, ErrorCode.PRESENCE_UNAVAILABLE);
     }
   }
 
-  private static List<UUID> uuids(JsonArray array) {
-    if (array == null) {
-      throw new IllegalArgumentException("targets missing");
+  private static List<UUID> uuids(Object targets) {
+    if (!(targets instanceof JsonArray array)) {
+      throw new Refusal(ErrorCode.MALFORMED_FRAME, "userIds", "targets must be an array of user ids");
     }
     List<UUID> out = new ArrayList<>(array.size());
-    array.forEach(o -> out.add(UUID.fromString((String) o)));
+    array.forEach(o -> out.add(Ids.parse("userIds", o)));
     return out;
   }
 

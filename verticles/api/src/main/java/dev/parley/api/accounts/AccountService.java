@@ -1,6 +1,6 @@
 package dev.parley.api.accounts;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +42,7 @@ public final class AccountService {
                 + "updated_at) VALUES ($1, $2, $3, $4, $5, $5)")
             .execute(Tuple.of(id, username, displayName, hash, now)))
         .recover(err -> Future.failedFuture(err instanceof PgException pe && UNIQUE_VIOLATION.equals(pe.getSqlState())
-            ? ApiException.field(ErrorCode.USERNAME_TAKEN, "username", "username '" + username + "' is taken") : err))
+            ? new Refusal(ErrorCode.USERNAME_TAKEN, "username", "username '" + username + "' is taken") : err))
         .map(v -> new JsonObject().put("userId", id.toString()).put("username", username)
             .put("displayName", displayName).put("createdAt", now.toInstant().toString()));
   }
@@ -78,7 +78,7 @@ public final class AccountService {
         .execute(Tuple.of(userId))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.of(ErrorCode.USER_NOT_FOUND, "this account no longer exists");
+            throw Refusal.of(ErrorCode.USER_NOT_FOUND, "this account no longer exists");
           }
           return profileJson(rows.iterator().next());
         });
@@ -96,7 +96,7 @@ public final class AccountService {
         .execute(Tuple.of(username))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.of(ErrorCode.USER_NOT_FOUND, "no user named '" + username + "'");
+            throw Refusal.of(ErrorCode.USER_NOT_FOUND, "no user named '" + username + "'");
           }
           Row row = rows.iterator().next();
           return new JsonObject().put("userId", row.getUUID("id").toString()).put("username", row.getString("username"))
@@ -118,7 +118,7 @@ public final class AccountService {
         .onFailure(err -> LOG.warn("password rehash for user {} failed: {}", userId, err.toString()));
   }
 
-  private static ApiException invalidCredentials() {
-    return ApiException.of(ErrorCode.INVALID_CREDENTIALS, "wrong username or password");
+  private static Refusal invalidCredentials() {
+    return Refusal.of(ErrorCode.INVALID_CREDENTIALS, "wrong username or password");
   }
 }

@@ -1,6 +1,6 @@
 package dev.parley.api.accounts;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
 
 import java.text.Normalizer;
@@ -29,11 +29,11 @@ public final class CredentialRules {
   /** 3–32 ASCII letters, digits, '_' or '.', starting with a letter; not reserved; unique regardless of case. */
   public static String username(String value) {
     if (!value.matches(USERNAME_PATTERN) || value.contains("..")) {
-      throw ApiException.field(ErrorCode.INVALID_USERNAME, "username", "username must be 3-32 characters: ASCII "
+      throw new Refusal(ErrorCode.INVALID_USERNAME, "username", "username must be 3-32 characters: ASCII "
           + "letters, digits, '_' or '.', starting with a letter, not ending with '.', no '..'");
     }
     if (RESERVED.contains(value.toLowerCase(Locale.ROOT))) {
-      throw ApiException.field(ErrorCode.INVALID_USERNAME, "username", "username '" + value + "' is reserved");
+      throw new Refusal(ErrorCode.INVALID_USERNAME, "username", "username '" + value + "' is reserved");
     }
     return value;
   }
@@ -43,15 +43,15 @@ public final class CredentialRules {
     String normalized = Normalizer.normalize(password, Normalizer.Form.NFKC);
     int length = normalized.codePointCount(0, normalized.length());
     if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
-      throw ApiException.field(ErrorCode.WEAK_PASSWORD, "password",
+      throw new Refusal(ErrorCode.WEAK_PASSWORD, "password",
           "password must be " + PASSWORD_MIN + "-" + PASSWORD_MAX + " characters long");
     }
     String lower = normalized.toLowerCase(Locale.ROOT);
     if (COMMON_PASSWORDS.contains(lower) || normalized.codePoints().distinct().count() < 4) {
-      throw ApiException.field(ErrorCode.WEAK_PASSWORD, "password", "password is too easy to guess");
+      throw new Refusal(ErrorCode.WEAK_PASSWORD, "password", "password is too easy to guess");
     }
     if (lower.contains(username.toLowerCase(Locale.ROOT))) {
-      throw ApiException.field(ErrorCode.WEAK_PASSWORD, "password", "password must not contain the username");
+      throw new Refusal(ErrorCode.WEAK_PASSWORD, "password", "password must not contain the username");
     }
   }
 
@@ -60,7 +60,7 @@ public final class CredentialRules {
     String trimmed = value.strip();
     int length = trimmed.codePointCount(0, trimmed.length());
     if (length < 1 || length > NAME_MAX || trimmed.codePoints().anyMatch(Character::isISOControl)) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, field,
+      throw new Refusal(ErrorCode.INVALID_FIELD, field,
           "'" + field + "' must be 1-" + NAME_MAX + " characters without control characters");
     }
     return trimmed;

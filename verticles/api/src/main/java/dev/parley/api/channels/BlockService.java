@@ -1,6 +1,6 @@
 package dev.parley.api.channels;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -24,7 +24,7 @@ public final class BlockService {
 
   public Future<JsonObject> block(UUID caller, UUID userId) {
     if (caller.equals(userId)) {
-      return Future.failedFuture(ApiException.field(ErrorCode.INVALID_FIELD, "userId", "cannot block yourself"));
+      return Future.failedFuture(new Refusal(ErrorCode.INVALID_FIELD, "userId", "cannot block yourself"));
     }
     OffsetDateTime now = OffsetDateTime.now(clock);
     return pg.preparedQuery("INSERT INTO blocks (blocker_id, blocked_id, created_at) SELECT $1, id, $3 FROM users "
@@ -32,7 +32,7 @@ public final class BlockService {
         .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture()
             : pg.preparedQuery("SELECT 1 FROM users WHERE id = $1").execute(Tuple.of(userId))
                 .compose(users -> users.size() == 1 ? Future.succeededFuture()
-                    : Future.failedFuture(ApiException.field(ErrorCode.USER_NOT_FOUND, "userId", "no user " + userId))))
+                    : Future.failedFuture(new Refusal(ErrorCode.USER_NOT_FOUND, "userId", "no user " + userId))))
         .map(v -> new JsonObject().put("userId", userId.toString()));
   }
 

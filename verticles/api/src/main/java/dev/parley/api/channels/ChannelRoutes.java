@@ -2,7 +2,7 @@ package dev.parley.api.channels;
 
 import dev.parley.api.accounts.CredentialRules;
 import dev.parley.api.http.BearerAuth;
-import dev.parley.api.http.Ids;
+import dev.parley.shared.ids.Ids;
 import dev.parley.api.http.JsonBody;
 import dev.parley.api.http.Replies;
 import io.vertx.ext.web.Router;
@@ -62,22 +62,22 @@ public final class ChannelRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    Replies.json(ctx, 200, channels.get(caller(ctx), Ids.pathParam(ctx, "channelId")));
+    Replies.json(ctx, 200, channels.get(caller(ctx), Ids.parse("channelId", ctx.pathParam("channelId"))));
   }
 
   private void listMembers(RoutingContext ctx) {
-    Replies.json(ctx, 200, members.list(caller(ctx), Ids.pathParam(ctx, "channelId")));
+    Replies.json(ctx, 200, members.list(caller(ctx), Ids.parse("channelId", ctx.pathParam("channelId"))));
   }
 
   private void addMember(RoutingContext ctx) {
-    UUID channelId = Ids.pathParam(ctx, "channelId");
+    UUID channelId = Ids.parse("channelId", ctx.pathParam("channelId"));
     UUID userId = JsonBody.read(ctx, "userId").uuid("userId");
     Replies.json(ctx, 201, members.add(caller(ctx), channelId, userId));
   }
 
   private void removeMember(RoutingContext ctx) {
-    UUID channelId = Ids.pathParam(ctx, "channelId");
-    Replies.noContent(ctx, members.remove(caller(ctx), channelId, Ids.pathParam(ctx, "userId")));
+    UUID channelId = Ids.parse("channelId", ctx.pathParam("channelId"));
+    Replies.noContent(ctx, members.remove(caller(ctx), channelId, Ids.parse("userId", ctx.pathParam("userId"))));
   }
 
   private void listBlocks(RoutingContext ctx) {
@@ -89,7 +89,7 @@ public final class ChannelRoutes {
   }
 
   private void unblock(RoutingContext ctx) {
-    Replies.noContent(ctx, blocks.unblock(caller(ctx), Ids.pathParam(ctx, "userId")));
+    Replies.noContent(ctx, blocks.unblock(caller(ctx), Ids.parse("userId", ctx.pathParam("userId"))));
   }
 
   private static UUID caller(RoutingContext ctx) {

@@ -1,6 +1,6 @@
 package dev.parley.api.channels;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -45,7 +45,7 @@ public final class ChannelService {
    */
   public Future<Created> openDm(UUID caller, UUID peer) {
     if (caller.equals(peer)) {
-      return Future.failedFuture(ApiException.field(ErrorCode.INVALID_FIELD, "userId", "cannot open a DM with yourself"));
+      return Future.failedFuture(new Refusal(ErrorCode.INVALID_FIELD, "userId", "cannot open a DM with yourself"));
     }
     String dmKey = ChannelViews.dmKey(caller, peer);
     OffsetDateTime now = now();
@@ -66,7 +66,7 @@ public final class ChannelService {
     Set<UUID> others = new LinkedHashSet<>(memberIds);
     others.remove(caller);
     if (others.size() + 1 > maxMembers) {
-      return Future.failedFuture(ApiException.field(ErrorCode.MEMBER_LIMIT_REACHED, "memberIds",
+      return Future.failedFuture(new Refusal(ErrorCode.MEMBER_LIMIT_REACHED, "memberIds",
           "a channel has at most " + maxMembers + " members"));
     }
     UUID channelId = UUID.randomUUID();
@@ -105,11 +105,11 @@ public final class ChannelService {
   private Future<JsonObject> view(UUID channelId, UUID caller) {
     return pg.preparedQuery(ChannelViews.ONE_CHANNEL).execute(Tuple.of(channelId, caller)).map(rows -> {
       if (rows.size() == 0) {
-        throw ApiException.of(ErrorCode.CHANNEL_NOT_FOUND, "no channel " + channelId);
+        throw Refusal.of(ErrorCode.CHANNEL_NOT_FOUND, "no channel " + channelId);
       }
       var row = rows.iterator().next();
       if (row.getString("my_role") == null) {
-        throw ApiException.of(ErrorCode.NOT_A_MEMBER, "you are not a member of channel " + channelId);
+        throw Refusal.of(ErrorCode.NOT_A_MEMBER, "you are not a member of channel " + channelId);
       }
       return ChannelViews.channel(row, caller);
     });
@@ -152,7 +152,7 @@ public final class ChannelService {
     return conn.preparedQuery("SELECT count(*) FROM users WHERE id = ANY($1::uuid[])")
         .execute(Tuple.of((Object) userIds.toArray(UUID[]::new)))
         .compose(rows -> rows.iterator().next().getLong(0) == userIds.size() ? Future.succeededFuture()
-            : Future.failedFuture(ApiException.field(ErrorCode.USER_NOT_FOUND, field, "unknown user id in '" + field + "'")));
+            : Future.failedFuture(new Refusal(ErrorCode.USER_NOT_FOUND, field, "unknown user id in '" + field + "'")));
   }
 
   /** Refuses when any of {@code others} has blocked {@code caller}, or {@code caller} has blocked them. */
@@ -164,7 +164,7 @@ public final class ChannelService {
     return conn.preparedQuery("SELECT 1 FROM blocks WHERE (blocker_id = ANY($1::uuid[]) AND blocked_id = $2) "
             + "OR (blocker_id = $2 AND blocked_id = ANY($1::uuid[])) LIMIT 1").execute(Tuple.of(ids, caller))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
-            : Future.failedFuture(ApiException.of(ErrorCode.BLOCKED, "a block between you and this user prevents it")));
+            : Future.failedFuture(Refusal.of(ErrorCode.BLOCKED, "a block between you and this user prevents it")));
   }
 
   private OffsetDateTime now() {

@@ -1,6 +1,6 @@
 package dev.parley.api.channels;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -34,6 +34,14 @@ public final class MembershipService {
     this.clock = clock;
   }
 
+  /**
+   * Succeeds when {@code caller} is a member of the channel; otherwise {@code channel_not_found} or
+   * {@code not_a_member}, exactly as the other channel routes refuse (other features, e.g. history, use this).
+   */
+  public Future<Void> requireMember(UUID caller, UUID channelId) {
+    return pg.withConnection(conn -> access(conn, channelId, caller, false)).mapEmpty();
+  }
+
   public Future<JsonObject> list(UUID caller, UUID channelId) {
     return pg.withConnection(conn -> access(conn, channelId, caller, false)
         .compose(channel -> conn.preparedQuery("SELECT m.user_id, u.username, u.display_name, m.role, m.joined_at "
@@ -57,12 +65,12 @@ public final class MembershipService {
             .compose(v -> conn.preparedQuery("SELECT count(*) FROM channel_members WHERE channel_id = $1")
                 .execute(Tuple.of(channelId)))
             .compose(rows -> rows.iterator().next().getLong(0) >= maxMembers
-                ? Future.failedFuture(ApiException.of(ErrorCode.MEMBER_LIMIT_REACHED,
+                ? Future.failedFuture(Refusal.of(ErrorCode.MEMBER_LIMIT_REACHED,
                     "channel " + channelId + " already has the maximum of " + maxMembers + " members"))
                 : conn.preparedQuery("SELECT 1 FROM channel_members WHERE channel_id = $1 AND user_id = $2")
                     .execute(Tuple.of(channelId, userId)))
             .compose(rows -> rows.size() > 0
-                ? Future.failedFuture(ApiException.field(ErrorCode.ALREADY_MEMBER, "userId", "already a member"))
+                ? Future.failedFuture(new Refusal(ErrorCode.ALREADY_MEMBER, "userId", "already a member"))
                 : ChannelService.insertMembers(conn, channelId, List.of(userId), null, now))
             .compose(v -> conn.preparedQuery("SELECT m.user_id, u.username, u.display_name, m.role, m.joined_at "
                 + "FROM channel_members m JOIN users u ON u.id = m.user_id WHERE m.channel_id = $1 AND m.user_id = $2")
@@ -84,14 +92,14 @@ public final class MembershipService {
                 return Future.failedFuture(notAGroup(channelId));
               }
               if (!caller.equals(userId) && !"admin".equals(channel.myRole())) {
-                return Future.failedFuture(ApiException.of(ErrorCode.NOT_ADMIN,
+                return Future.failedFuture(Refusal.of(ErrorCode.NOT_ADMIN,
                     "only admins of channel " + channelId + " can remove other members"));
               }
               return conn.preparedQuery("DELETE FROM channel_members WHERE channel_id = $1 AND user_id = $2")
                   .execute(Tuple.of(channelId, userId));
             })
             .compose(rows -> rows.rowCount() == 0
-                ? Future.failedFuture(ApiException.of(ErrorCode.MEMBER_NOT_FOUND, userId + " is not a member"))
+                ? Future.failedFuture(Refusal.of(ErrorCode.MEMBER_NOT_FOUND, userId + " is not a member"))
                 : conn.preparedQuery("DELETE FROM user_channels WHERE user_id = $1 AND channel_id = $2")
                     .execute(Tuple.of(userId, channelId)))
             .compose(v -> conn.preparedQuery("UPDATE channel_members SET role = 'admin' WHERE channel_id = $1 "
@@ -110,11 +118,11 @@ public final class MembershipService {
         .execute(Tuple.of(channelId, caller))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.of(ErrorCode.CHANNEL_NOT_FOUND, "no channel " + channelId);
+            throw Refusal.of(ErrorCode.CHANNEL_NOT_FOUND, "no channel " + channelId);
           }
           Row row = rows.iterator().next();
           if (row.getString("role") == null) {
-            throw ApiException.of(ErrorCode.NOT_A_MEMBER, "you are not a member of channel " + channelId);
+            throw Refusal.of(ErrorCode.NOT_A_MEMBER, "you are not a member of channel " + channelId);
           }
           return new Access(channelId, row.getString("kind"), row.getString("role"));
         });
@@ -125,14 +133,14 @@ public final class MembershipService {
       return Future.failedFuture(notAGroup(channel.channelId()));
     }
     if (!"admin".equals(channel.myRole())) {
-      return Future.failedFuture(ApiException.of(ErrorCode.NOT_ADMIN,
+      return Future.failedFuture(Refusal.of(ErrorCode.NOT_ADMIN,
           "only admins of channel " + channel.channelId() + " can add members"));
     }
     return Future.succeededFuture();
   }
 
-  private static ApiException notAGroup(UUID channelId) {
-    return ApiException.of(ErrorCode.NOT_A_GROUP, "channel " + channelId + " is a DM; its members cannot change");
+  private static Refusal notAGroup(UUID channelId) {
+    return Refusal.of(ErrorCode.NOT_A_GROUP, "channel " + channelId + " is a DM; its members cannot change");
   }
 
   private OffsetDateTime now() {

@@ -1,8 +1,8 @@
 package dev.parley.api.chats;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
-import dev.parley.shared.chats.ChatFrames;
+import dev.parley.protocol.ChatFrames;
 import dev.parley.shared.chats.ChatStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -84,7 +84,7 @@ public final class ChatListService {
     return items(user, List.of(channelId)).map(items -> {
       JsonObject item = items.get(channelId);
       if (item == null) {
-        throw ApiException.of(ErrorCode.NOT_A_MEMBER, "you are not a member of channel " + channelId);
+        throw Refusal.of(ErrorCode.NOT_A_MEMBER, "you are not a member of channel " + channelId);
       }
       return item;
     });
@@ -96,7 +96,7 @@ public final class ChatListService {
     }
     Matcher m = CURSOR.matcher(cursor);
     if (!m.matches()) {
-      throw ApiException.field(ErrorCode.BAD_REQUEST, "cursor", "cursor must be a nextCursor value from a previous page");
+      throw new Refusal(ErrorCode.BAD_REQUEST, "cursor", "cursor must be a nextCursor value from a previous page");
     }
     return new ChatStore.IndexEntry(UUID.fromString(m.group(2)), Long.parseLong(m.group(1)));
   }
@@ -150,7 +150,7 @@ public final class ChatListService {
     JsonObject item = new JsonObject().put("channelId", meta.channelId().toString()).put("kind", meta.kind())
         .put("name", meta.name()).put("memberCount", meta.memberCount())
         .put("lastSeq", head.seq()).put("ts", head.ts()).put("lastMessage", head.envelope())
-        .put("readSeq", Math.min(mine.readSeq(), head.seq())).put("unread", ChatFrames.unread(head, mine))
+        .put("readSeq", Math.min(mine.readSeq(), head.seq())).put("unread", ChatFrames.unread(head.seq(), mine.readSeq()))
         .put("markedUnread", mine.markedUnread()).put("muted", mine.muted());
     if (meta.peer() != null) {
       ChatStore.MemberState peer = snap.of(meta.peer());

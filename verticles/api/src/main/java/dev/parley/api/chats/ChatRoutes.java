@@ -1,13 +1,12 @@
 package dev.parley.api.chats;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.api.http.BearerAuth;
-import dev.parley.api.http.Ids;
+import dev.parley.shared.ids.Ids;
 import dev.parley.api.http.JsonBody;
 import dev.parley.api.http.Replies;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.auth.AccessClaims;
-import dev.parley.shared.chats.ChatRefusal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,7 +19,7 @@ import java.util.UUID;
  * Members only: anyone else gets 403 {@code not_a_member}, whether or not the channel exists.
  */
 public final class ChatRoutes {
-  private static final long MAX_SEQ = 1L << 53;
+  private static final long MAX_SEQ = (1L << 53) - 1;
 
   private final ChatApi chats;
   private final BearerAuth auth;
@@ -46,33 +45,33 @@ public final class ChatRoutes {
   }
 
   private void one(RoutingContext ctx) {
-    Replies.json(ctx, 200, chats.list().one(caller(ctx).userId(), Ids.pathParam(ctx, "channelId")));
+    Replies.json(ctx, 200, chats.list().one(caller(ctx).userId(), Ids.parse("channelId", ctx.pathParam("channelId"))));
   }
 
   private void read(RoutingContext ctx) {
-    UUID channelId = Ids.pathParam(ctx, "channelId");
+    UUID channelId = Ids.parse("channelId", ctx.pathParam("channelId"));
     JsonBody.read(ctx, "seq");
     Object seq = ctx.body().asJsonObject().getValue("seq");
     if (!(seq instanceof Integer || seq instanceof Long) || ((Number) seq).longValue() < 0
         || ((Number) seq).longValue() > MAX_SEQ) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, "seq", "field 'seq' must be an integer from 0 to 2^53");
+      throw new Refusal(ErrorCode.INVALID_FIELD, "seq", "field 'seq' must be an integer from 0 to 2^53-1");
     }
     AccessClaims me = caller(ctx);
-    Replies.json(ctx, 200, refusals(chats.state().markRead(me.userId(), me.deviceId(), channelId,
-        ((Number) seq).longValue())));
+    Replies.json(ctx, 200, chats.state().markRead(me.userId(), me.deviceId(), channelId,
+        ((Number) seq).longValue()));
   }
 
   private void unread(RoutingContext ctx) {
-    UUID channelId = Ids.pathParam(ctx, "channelId");
+    UUID channelId = Ids.parse("channelId", ctx.pathParam("channelId"));
     AccessClaims me = caller(ctx);
-    Replies.json(ctx, 200, refusals(chats.state().markUnread(me.userId(), me.deviceId(), channelId)));
+    Replies.json(ctx, 200, chats.state().markUnread(me.userId(), me.deviceId(), channelId));
   }
 
   private void mute(RoutingContext ctx) {
-    UUID channelId = Ids.pathParam(ctx, "channelId");
+    UUID channelId = Ids.parse("channelId", ctx.pathParam("channelId"));
     boolean muted = bool(ctx, "muted");
     AccessClaims me = caller(ctx);
-    Replies.json(ctx, 200, refusals(chats.state().setMuted(me.userId(), me.deviceId(), channelId, muted)));
+    Replies.json(ctx, 200, chats.state().setMuted(me.userId(), me.deviceId(), channelId, muted));
   }
 
   private void settings(RoutingContext ctx) {
@@ -91,7 +90,7 @@ public final class ChatRoutes {
     JsonBody.read(ctx, field);
     Object value = ctx.body().asJsonObject().getValue(field);
     if (!(value instanceof Boolean b)) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, field, "field '" + field + "' is required (true or false)");
+      throw new Refusal(ErrorCode.INVALID_FIELD, field, "field '" + field + "' is required (true or false)");
     }
     return b;
   }
@@ -101,14 +100,9 @@ public final class ChatRoutes {
       return Math.min(ChatListService.DEFAULT_LIMIT, max);
     }
     if (!value.matches("\\d{1,4}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > max) {
-      throw ApiException.field(ErrorCode.BAD_REQUEST, "limit", "limit must be an integer from 1 to " + max);
+      throw new Refusal(ErrorCode.BAD_REQUEST, "limit", "limit must be an integer from 1 to " + max);
     }
     return Integer.parseInt(value);
-  }
-
-  private static <T> Future<T> refusals(Future<T> result) {
-    return result.recover(err -> Future.failedFuture(err instanceof ChatRefusal r
-        ? ApiException.field(r.code(), r.field(), r.getMessage()) : err));
   }
 
   private static AccessClaims caller(RoutingContext ctx) {

@@ -2,7 +2,7 @@ package dev.parley.api.devices;
 
 import dev.parley.api.accounts.CredentialRules;
 import dev.parley.api.http.BearerAuth;
-import dev.parley.api.http.Ids;
+import dev.parley.shared.ids.Ids;
 import dev.parley.api.http.JsonBody;
 import dev.parley.api.http.Replies;
 import dev.parley.shared.auth.AccessClaims;
@@ -32,13 +32,13 @@ public final class DeviceRoutes {
 
   private void rename(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
-    var deviceId = Ids.pathParam(ctx, "deviceId");
+    var deviceId = Ids.parse("deviceId", ctx.pathParam("deviceId"));
     String name = CredentialRules.name("name", JsonBody.read(ctx, "name").string("name"));
     Replies.json(ctx, 200, devices.rename(caller.userId(), caller.deviceId(), deviceId, name));
   }
 
   private void remove(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
-    Replies.noContent(ctx, devices.remove(caller.userId(), Ids.pathParam(ctx, "deviceId")));
+    Replies.noContent(ctx, devices.remove(caller.userId(), Ids.parse("deviceId", ctx.pathParam("deviceId"))));
   }
 }

@@ -1,6 +1,6 @@
 package dev.parley.api.devices;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.api.tokens.TokenService;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.auth.RevokedDevices;
@@ -78,7 +78,7 @@ public final class DeviceService {
         .put("current", row.getUUID("id").equals(currentDevice));
   }
 
-  private static ApiException notFound(UUID deviceId) {
-    return ApiException.of(ErrorCode.DEVICE_NOT_FOUND, "no device " + deviceId + " on this account");
+  private static Refusal notFound(UUID deviceId) {
+    return Refusal.of(ErrorCode.DEVICE_NOT_FOUND, "no device " + deviceId + " on this account");
   }
 }

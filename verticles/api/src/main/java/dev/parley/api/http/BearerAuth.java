@@ -1,6 +1,7 @@
 package dev.parley.api.http;
 
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.auth.AccessClaims;
 import dev.parley.shared.auth.AccessTokens;
 import dev.parley.shared.auth.InvalidTokenException;
@@ -29,14 +30,14 @@ public final class BearerAuth implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String header = ctx.request().getHeader("authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      ctx.fail(ApiException.of(ErrorCode.AUTH_REQUIRED, "this route needs an Authorization: Bearer access token"));
+      ctx.fail(Refusal.of(ErrorCode.AUTH_REQUIRED, "this route needs an Authorization: Bearer access token"));
       return;
     }
     tokens.verify(header.substring(7).trim())
         .recover(err -> Future.failedFuture(err instanceof InvalidTokenException
-            ? ApiException.of(ErrorCode.INVALID_TOKEN, err.getMessage()) : err))
+            ? Refusal.of(ErrorCode.INVALID_TOKEN, err.getMessage()) : err))
         .compose(claims -> revoked.isRevoked(claims.deviceId()).compose(isRevoked -> isRevoked
-            ? Future.failedFuture(ApiException.of(ErrorCode.DEVICE_REVOKED, "this device has been signed out"))
+            ? Future.failedFuture(Refusal.of(ErrorCode.DEVICE_REVOKED, "this device has been signed out"))
             : Future.succeededFuture(claims)))
         .onSuccess(claims -> {
           ctx.put(CLAIMS_KEY, claims);

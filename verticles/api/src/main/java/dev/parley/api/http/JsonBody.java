@@ -1,6 +1,10 @@
 package dev.parley.api.http;
 
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Refusal;
+import dev.parley.shared.ids.Ids;
+import dev.parley.shared.json.StrictJson;
+import dev.parley.shared.text.Texts;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +16,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A strictly read JSON request body: the content type must be JSON (else 415), the body one JSON object (else 400),
+ * A strictly read JSON request body: the content type must be JSON (else 415), the body one strict JSON object
+ * (RFC 8259: no comments, no duplicate names; else 400 {@code malformed_json}), no NUL or lone surrogate in any
+ * string (else 422 {@code invalid_field}),
  * every field one the route declares (else 422 {@code unknown_field}) and of the declared type (else 422
  * {@code invalid_field}). Being strict now lets fields be added later without old clients' typos meaning something.
  */
@@ -23,28 +29,31 @@ public final class JsonBody {
     this.json = json;
   }
 
-  /** Reads the body of {@code ctx}, allowing exactly {@code fields}. Throws {@link ApiException}. */
+  /** Reads the body of {@code ctx}, allowing exactly {@code fields}. Throws {@link Refusal}. */
   public static JsonBody read(RoutingContext ctx, String... fields) {
     String type = ctx.request().getHeader("content-type");
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).matches("application/json\\s*(;.*)?")) {
-      throw ApiException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json");
+      throw Refusal.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the request body must be application/json");
     }
     Object parsed;
     try {
-      parsed = ctx.body().buffer() == null ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      parsed = ctx.body().buffer() == null ? null : StrictJson.decode(ctx.body().buffer());
     } catch (DecodeException e) {
-      throw ApiException.of(ErrorCode.MALFORMED_JSON, "the request body is not valid JSON");
+      throw Refusal.of(ErrorCode.MALFORMED_JSON, "the request body is not valid JSON");
     }
     if (!(parsed instanceof JsonObject object)) {
-      throw ApiException.of(ErrorCode.MALFORMED_JSON, "the request body must be a JSON object");
+      throw Refusal.of(ErrorCode.MALFORMED_JSON, "the request body must be a JSON object");
     }
     Set<String> allowed = Set.of(fields);
     for (String name : object.fieldNames()) {
       if (!allowed.contains(name)) {
-        throw ApiException.field(ErrorCode.UNKNOWN_FIELD, name, "unknown field '" + name + "'; allowed: "
+        // A name that is not clean text is not echoed (it could not be written back as JSON).
+        Texts.require("field name", name);
+        throw new Refusal(ErrorCode.UNKNOWN_FIELD, name, "unknown field '" + name + "'; allowed: "
             + String.join(", ", fields));
       }
     }
+    Texts.requireClean(object, null);
     return new JsonBody(object);
   }
 
@@ -108,7 +117,7 @@ public final class JsonBody {
       throw wrongType(field, "an array of UUID strings");
     }
     if (array.size() > max) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, field, "'" + field + "' has more than " + max + " entries");
+      throw new Refusal(ErrorCode.INVALID_FIELD, field, "'" + field + "' has more than " + max + " entries");
     }
     List<UUID> out = new ArrayList<>(array.size());
     for (Object item : array) {
@@ -138,11 +147,11 @@ public final class JsonBody {
     throw wrongType(field, "a whole number");
   }
 
-  private static ApiException missing(String field, String expected) {
-    return ApiException.field(ErrorCode.INVALID_FIELD, field, "field '" + field + "' is required (" + expected + ")");
+  private static Refusal missing(String field, String expected) {
+    return new Refusal(ErrorCode.INVALID_FIELD, field, "field '" + field + "' is required (" + expected + ")");
   }
 
-  private static ApiException wrongType(String field, String expected) {
-    return ApiException.field(ErrorCode.INVALID_FIELD, field, "field '" + field + "' must be " + expected);
+  private static Refusal wrongType(String field, String expected) {
+    return new Refusal(ErrorCode.INVALID_FIELD, field, "field '" + field + "' must be " + expected);
   }
 }

@@ -1,12 +1,12 @@
 package dev.parley.api.media;
 
-import dev.parley.api.http.ApiException;
 import dev.parley.api.http.BearerAuth;
-import dev.parley.api.http.Ids;
 import dev.parley.api.http.JsonBody;
 import dev.parley.api.http.Replies;
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.auth.AccessClaims;
+import dev.parley.shared.ids.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -67,11 +67,11 @@ public final class MediaRoutes {
     UUID channel = body.uuid("channelId");
     long size = body.wholeNumber("size");
     if (size <= 0) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, "size", "'size' must be a positive number of bytes");
+      throw new Refusal(ErrorCode.INVALID_FIELD, "size", "'size' must be a positive number of bytes");
     }
     String sha = body.string("sha256");
     if (!SHA256.matcher(sha).matches()) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, "sha256", "'sha256' must be 64 lower-case hex digits");
+      throw new Refusal(ErrorCode.INVALID_FIELD, "sha256", "'sha256' must be 64 lower-case hex digits");
     }
     media.create(caller.userId(), channel, size, HexFormat.of().parseHex(sha))
         .onSuccess(row -> {
@@ -85,7 +85,7 @@ public final class MediaRoutes {
 
   private void offset(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
-    media.ownUpload(Ids.pathParam(ctx, "mediaId"), caller.userId()).onSuccess(row -> ctx.response()
+    media.ownUpload(Ids.parse("mediaId", ctx.pathParam("mediaId")), caller.userId()).onSuccess(row -> ctx.response()
         .setStatusCode(204).putHeader(OFFSET_HEADER, Long.toString(row.received()))
         .putHeader("upload-length", Long.toString(row.size())).putHeader("upload-state", row.state()).end())
         .onFailure(ctx::fail);
@@ -93,22 +93,22 @@ public final class MediaRoutes {
 
   private void append(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
-    UUID id = Ids.pathParam(ctx, "mediaId");
+    UUID id = Ids.parse("mediaId", ctx.pathParam("mediaId"));
     long offset = number(ctx.request().getHeader(OFFSET_HEADER), OFFSET_HEADER);
     String type = ctx.request().getHeader("content-type");
     if (type == null || !type.trim().equalsIgnoreCase(CHUNK_TYPE)) {
-      throw ApiException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "a chunk must be sent as " + CHUNK_TYPE);
+      throw Refusal.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "a chunk must be sent as " + CHUNK_TYPE);
     }
     String lengthHeader = ctx.request().getHeader("content-length");
     if (lengthHeader == null || ctx.request().getHeader("transfer-encoding") != null) {
-      throw ApiException.of(ErrorCode.LENGTH_REQUIRED, "a chunk needs a Content-Length (no chunked encoding)");
+      throw Refusal.of(ErrorCode.LENGTH_REQUIRED, "a chunk needs a Content-Length (no chunked encoding)");
     }
     long length = number(lengthHeader, "Content-Length");
     appender.append(id, caller.userId(), offset, length, ctx.request())
         .onSuccess(outcome -> {
           ctx.response().putHeader(OFFSET_HEADER, Long.toString(outcome.offset()));
           if (outcome.timedOut()) {
-            ctx.fail(ApiException.of(ErrorCode.UPLOAD_TIMEOUT, "the chunk stalled; " + outcome.offset()
+            ctx.fail(Refusal.of(ErrorCode.UPLOAD_TIMEOUT, "the chunk stalled; " + outcome.offset()
                 + " bytes are stored, resume from there"));
           } else {
             ctx.response().setStatusCode(204).end();
@@ -119,7 +119,7 @@ public final class MediaRoutes {
 
   /** A 409 offset mismatch tells the client where to resume, in the Upload-Offset header. */
   private void withCurrentOffset(RoutingContext ctx, UUID id, UUID owner, Throwable err) {
-    if (!(err instanceof ApiException e) || e.code() != ErrorCode.UPLOAD_OFFSET_MISMATCH) {
+    if (!(err instanceof Refusal e) || e.code() != ErrorCode.UPLOAD_OFFSET_MISMATCH) {
       ctx.fail(err);
       return;
     }
@@ -134,28 +134,28 @@ public final class MediaRoutes {
 
   private void finish(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
-    Replies.json(ctx, 200, media.finish(Ids.pathParam(ctx, "mediaId"), caller.userId(), appender.lease())
+    Replies.json(ctx, 200, media.finish(Ids.parse("mediaId", ctx.pathParam("mediaId")), caller.userId(), appender.lease())
         .map(Media::toJson));
   }
 
   private void bind(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
-    UUID id = Ids.pathParam(ctx, "mediaId");
+    UUID id = Ids.parse("mediaId", ctx.pathParam("mediaId"));
     long seq = JsonBody.read(ctx, "seq").wholeNumber("seq");
     if (seq < 1) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, "seq", "'seq' must be a message seq (1 or more)");
+      throw new Refusal(ErrorCode.INVALID_FIELD, "seq", "'seq' must be a message seq (1 or more)");
     }
     Replies.json(ctx, 200, media.bind(id, caller.userId(), seq).map(Media::toJson));
   }
 
   private void delete(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
-    Replies.noContent(ctx, media.delete(Ids.pathParam(ctx, "mediaId"), caller.userId()));
+    Replies.noContent(ctx, media.delete(Ids.parse("mediaId", ctx.pathParam("mediaId")), caller.userId()));
   }
 
   private void download(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
-    media.readable(Ids.pathParam(ctx, "mediaId"), caller.userId())
+    media.readable(Ids.parse("mediaId", ctx.pathParam("mediaId")), caller.userId())
         .compose(row -> serve(ctx, row))
         .onFailure(err -> {
           if (!ctx.response().headWritten()) {
@@ -185,7 +185,7 @@ public final class MediaRoutes {
     ByteRange.Result range = ByteRange.parse(ctx.request().getHeader("range"), row.size());
     if (range instanceof ByteRange.Unsatisfiable) {
       response.putHeader("content-range", "bytes */" + row.size());
-      return Future.failedFuture(ApiException.of(ErrorCode.RANGE_NOT_SATISFIABLE, "the attachment has "
+      return Future.failedFuture(Refusal.of(ErrorCode.RANGE_NOT_SATISFIABLE, "the attachment has "
           + row.size() + " bytes"));
     }
     if (range instanceof ByteRange.Partial partial) {
@@ -201,12 +201,12 @@ public final class MediaRoutes {
 
   private static long number(String value, String header) {
     if (value == null || !NUMBER.matcher(value.trim()).matches()) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, header, header + " must be a whole number of bytes");
+      throw new Refusal(ErrorCode.INVALID_FIELD, header, header + " must be a whole number of bytes");
     }
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, header, header + " is too large");
+      throw new Refusal(ErrorCode.INVALID_FIELD, header, header + " is too large");
     }
   }
 }

@@ -1,10 +1,10 @@
 package dev.parley.api.media;
 
-import dev.parley.api.http.ApiException;
-import dev.parley.api.media.storage.MediaStorage;
 import dev.parley.api.media.storage.MediaStorage.ObjectStream;
+import dev.parley.api.media.storage.MediaStorage;
 import dev.parley.api.ratelimit.RateLimiter;
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.config.MediaConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -49,18 +49,18 @@ public final class MediaService {
 
   public Future<Media> create(UUID owner, UUID channel, long size, byte[] sha256) {
     if (size > config.maxFileBytes()) {
-      return Future.failedFuture(ApiException.field(ErrorCode.MEDIA_TOO_LARGE, "size",
+      return Future.failedFuture(new Refusal(ErrorCode.MEDIA_TOO_LARGE, "size",
           "an attachment may have at most " + config.maxFileBytes() + " bytes"));
     }
     UUID id = UUID.randomUUID();
     return store.isMember(channel, owner)
         .compose(member -> member ? rateLimiter.hit(CREATE_BUCKET, owner.toString(), config.createsPerWindow())
-            : Future.failedFuture(ApiException.of(ErrorCode.NOT_A_MEMBER, "you are not a member of this channel")))
+            : Future.failedFuture(Refusal.of(ErrorCode.NOT_A_MEMBER, "you are not a member of this channel")))
         .compose(v -> storage.begin(id.toString()))
         .compose(progress -> store.insertWithinQuota(id, owner, channel, size, sha256, progress.state(),
                 config.quotaBytesPerUser(), clock.instant())
             .compose(inserted -> inserted ? store.find(id) : storage.abort(id.toString(), progress)
-                .transform(ignored -> Future.failedFuture(ApiException.field(ErrorCode.MEDIA_QUOTA_EXCEEDED, "size",
+                .transform(ignored -> Future.failedFuture(new Refusal(ErrorCode.MEDIA_QUOTA_EXCEEDED, "size",
                     "your attachments would exceed the quota of " + config.quotaMiBPerUser() + " MiB")))));
   }
 
@@ -68,7 +68,7 @@ public final class MediaService {
   public Future<Media> ownUpload(UUID id, UUID owner) {
     return store.find(id).compose(row -> row == null || !row.ownerId().equals(owner)
         || Media.DELETING.equals(row.state())
-        ? Future.failedFuture(ApiException.of(ErrorCode.MEDIA_NOT_FOUND, "no such upload of yours"))
+        ? Future.failedFuture(Refusal.of(ErrorCode.MEDIA_NOT_FOUND, "no such upload of yours"))
         : Future.succeededFuture(row));
   }
 
@@ -81,12 +81,12 @@ public final class MediaService {
         return Future.succeededFuture(row);
       }
       if (row.received() < row.size()) {
-        return Future.failedFuture(ApiException.of(ErrorCode.UPLOAD_INCOMPLETE, "only " + row.received() + " of "
+        return Future.failedFuture(Refusal.of(ErrorCode.UPLOAD_INCOMPLETE, "only " + row.received() + " of "
             + row.size() + " bytes have arrived"));
       }
       return store.claim(id, owner, row.size(), writer, now.plus(lease), now)
           .compose(claimed -> claimed == null
-              ? Future.failedFuture(ApiException.of(ErrorCode.UPLOAD_BUSY, "the upload is being written or finished"))
+              ? Future.failedFuture(Refusal.of(ErrorCode.UPLOAD_BUSY, "the upload is being written or finished"))
               : publish(claimed, writer));
     });
   }
@@ -102,7 +102,7 @@ public final class MediaService {
             return store.markReady(row.id(), writer, clock.instant());
           }
           LOG.info("upload {}: stored bytes do not match the declared SHA-256; discarded", row.id());
-          return discard(row).transform(ignored -> Future.failedFuture(ApiException.field(ErrorCode.DIGEST_MISMATCH,
+          return discard(row).transform(ignored -> Future.failedFuture(new Refusal(ErrorCode.DIGEST_MISMATCH,
               "sha256", "the uploaded bytes do not match the declared sha256; the upload was discarded")));
         });
   }
@@ -127,14 +127,14 @@ public final class MediaService {
   /** Binds a ready attachment of the caller to the message (channel seq) that carries it. */
   public Future<Media> bind(UUID id, UUID owner, long seq) {
     return store.bind(id, owner, seq, clock.instant()).compose(row -> row != null ? Future.succeededFuture(row)
-        : ownUpload(id, owner).compose(found -> Future.failedFuture(ApiException.of(ErrorCode.UPLOAD_INCOMPLETE,
+        : ownUpload(id, owner).compose(found -> Future.failedFuture(Refusal.of(ErrorCode.UPLOAD_INCOMPLETE,
         "only a finished attachment can be bound to a message"))));
   }
 
   /** The owner deletes an attachment (any state): bytes first, then the row. */
   public Future<Void> delete(UUID id, UUID owner) {
     return store.markDeleting(id, owner, clock.instant()).compose(row -> row == null
-        ? Future.failedFuture(ApiException.of(ErrorCode.MEDIA_NOT_FOUND, "no such attachment of yours"))
+        ? Future.failedFuture(Refusal.of(ErrorCode.MEDIA_NOT_FOUND, "no such attachment of yours"))
         : discard(row));
   }
 
@@ -148,7 +148,7 @@ public final class MediaService {
   /** A ready attachment the caller may read (a member of its channel), else 404 whatever the reason. */
   public Future<Media> readable(UUID id, UUID user) {
     return store.findReadableBy(id, user).compose(row -> row != null ? Future.succeededFuture(row)
-        : Future.failedFuture(ApiException.of(ErrorCode.MEDIA_NOT_FOUND, "no such attachment")));
+        : Future.failedFuture(Refusal.of(ErrorCode.MEDIA_NOT_FOUND, "no such attachment")));
   }
 
   public Future<ObjectStream> open(Media row, long offset, long length) {

@@ -1,9 +1,9 @@
 package dev.parley.api.media;
 
-import dev.parley.api.http.ApiException;
-import dev.parley.api.media.storage.MediaStorage;
 import dev.parley.api.media.storage.MediaStorage.Progress;
+import dev.parley.api.media.storage.MediaStorage;
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.Refusal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -62,43 +62,43 @@ public final class UploadAppender {
   }
 
   /** The claim lost to a concurrent request: say why, or that someone else is writing. */
-  private ApiException lostRace(Media row, UUID owner, long offset) {
-    ApiException refusal = refusal(row, owner, offset, clock.instant());
-    return refusal != null ? refusal : ApiException.of(ErrorCode.UPLOAD_BUSY, "another request is writing this upload");
+  private Refusal lostRace(Media row, UUID owner, long offset) {
+    Refusal refusal = refusal(row, owner, offset, clock.instant());
+    return refusal != null ? refusal : Refusal.of(ErrorCode.UPLOAD_BUSY, "another request is writing this upload");
   }
 
   private Future<Media> check(Media row, UUID owner, long offset, long length, Instant now) {
-    ApiException refusal = refusal(row, owner, offset, now);
+    Refusal refusal = refusal(row, owner, offset, now);
     if (refusal != null) {
       return Future.failedFuture(refusal);
     }
     if (length <= 0 || length > row.size() - offset) {
-      return Future.failedFuture(ApiException.field(ErrorCode.UPLOAD_CHUNK_INVALID, "Content-Length",
+      return Future.failedFuture(new Refusal(ErrorCode.UPLOAD_CHUNK_INVALID, "Content-Length",
           "a chunk at offset " + offset + " must carry 1 to " + (row.size() - offset) + " bytes, not " + length));
     }
     if (offset + length < row.size() && length < storage.minChunkBytes()) {
-      return Future.failedFuture(ApiException.field(ErrorCode.UPLOAD_CHUNK_INVALID, "Content-Length",
+      return Future.failedFuture(new Refusal(ErrorCode.UPLOAD_CHUNK_INVALID, "Content-Length",
           "every chunk but the last must carry at least " + storage.minChunkBytes() + " bytes on this storage"));
     }
     return Future.succeededFuture(row);
   }
 
   /** Why {@code row} cannot take a chunk at {@code offset} now, or null if it can. */
-  private ApiException refusal(Media row, UUID owner, long offset, Instant now) {
+  private Refusal refusal(Media row, UUID owner, long offset, Instant now) {
     if (row == null || !row.ownerId().equals(owner) || Media.DELETING.equals(row.state())) {
-      return ApiException.of(ErrorCode.MEDIA_NOT_FOUND, "no such upload of yours");
+      return Refusal.of(ErrorCode.MEDIA_NOT_FOUND, "no such upload of yours");
     }
     if (Media.READY.equals(row.state())) {
-      return ApiException.field(ErrorCode.UPLOAD_OFFSET_MISMATCH, "Upload-Offset",
+      return new Refusal(ErrorCode.UPLOAD_OFFSET_MISMATCH, "Upload-Offset",
           "the upload is complete (" + row.size() + " bytes)");
     }
     if (row.received() != offset) {
-      return ApiException.field(ErrorCode.UPLOAD_OFFSET_MISMATCH, "Upload-Offset",
+      return new Refusal(ErrorCode.UPLOAD_OFFSET_MISMATCH, "Upload-Offset",
           "Upload-Offset must be the committed offset " + row.received() + ", not " + offset);
     }
     if (row.writerUntil() != null && row.writerUntil().isAfter(now)) {
       long wait = Math.max(1, Duration.between(now, row.writerUntil()).toSeconds() + 1);
-      return ApiException.of(ErrorCode.UPLOAD_BUSY, "another request is writing this upload; retry after " + wait
+      return Refusal.of(ErrorCode.UPLOAD_BUSY, "another request is writing this upload; retry after " + wait
           + " s");
     }
     return null;
@@ -133,7 +133,7 @@ public final class UploadAppender {
   private Future<Outcome> commit(Media row, UUID writer, Progress progress, boolean timedOut) {
     return store.commit(row.id(), writer, progress, clock.instant()).compose(kept -> kept
         ? Future.succeededFuture(new Outcome(progress.offset(), timedOut))
-        : Future.failedFuture(ApiException.of(ErrorCode.UPLOAD_BUSY,
+        : Future.failedFuture(Refusal.of(ErrorCode.UPLOAD_BUSY,
         "this request lost the upload to another one (it was too slow to keep its lease); check the offset")));
   }
 }

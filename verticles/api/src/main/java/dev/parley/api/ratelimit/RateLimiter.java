@@ -1,6 +1,6 @@
 package dev.parley.api.ratelimit;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.config.ParleyConfig.RateLimitConfig;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -71,7 +71,7 @@ public final class RateLimiter {
         .arg(config.windowSeconds()).arg(limit).arg(config.maxBackoffSeconds());
     return redis.send(eval).compose(r -> {
       long wait = r.get(1).toLong();
-      return wait > 0 ? Future.failedFuture(ApiException.rateLimited(wait, "too many " + bucket.replace(':', ' ')
+      return wait > 0 ? Future.failedFuture(Refusal.rateLimited(wait, "too many " + bucket.replace(':', ' ')
           + " requests; retry after " + wait + " s")) : Future.<Void>succeededFuture();
     });
   }
@@ -88,7 +88,7 @@ public final class RateLimiter {
   private static Future<Void> verdict(Bucket bucket, Response reply) {
     long wait = reply.get(1).toLong();
     if (wait > 0) {
-      return Future.failedFuture(ApiException.rateLimited(wait, "too many " + bucket.key.replace(':', ' ')
+      return Future.failedFuture(Refusal.rateLimited(wait, "too many " + bucket.key.replace(':', ' ')
           + " attempts; retry after " + wait + " s"));
     }
     return Future.succeededFuture();

@@ -1,6 +1,6 @@
 package dev.parley.api.realtime;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.proto.discovery.v1.DiscoveryGrpcClient;
 import dev.parley.proto.discovery.v1.GatewayInfo;
 import dev.parley.proto.discovery.v1.PickGatewayRequest;
@@ -52,10 +52,10 @@ public final class GatewayAssigner {
     return new JsonObject().put("url", g.getUrl()).put("nodeId", g.getNodeId()).put("region", g.getRegion());
   }
 
-  static ApiException problem(Throwable err) {
+  static Refusal problem(Throwable err) {
     if (err instanceof InvalidStatusException s && s.actualStatus() == GrpcStatus.NOT_FOUND) {
-      return ApiException.of(ErrorCode.NO_GATEWAY, "no gateway can take a client now; retry shortly");
+      return Refusal.of(ErrorCode.NO_GATEWAY, "no gateway can take a client now; retry shortly");
     }
-    return ApiException.of(ErrorCode.DISCOVERY_UNAVAILABLE, "gateway assignment is unavailable right now; retry shortly");
+    return Refusal.of(ErrorCode.DISCOVERY_UNAVAILABLE, "gateway assignment is unavailable right now; retry shortly");
   }
 }

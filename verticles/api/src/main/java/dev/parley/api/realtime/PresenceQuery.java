@@ -1,6 +1,7 @@
 package dev.parley.api.realtime;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.EventBusRefusals;
+import dev.parley.shared.Refusal;
 import dev.parley.proto.presence.v1.GetPresenceRequest;
 import dev.parley.proto.presence.v1.PresenceGrpcClient;
 import dev.parley.proto.presence.v1.UserPresence;
@@ -46,13 +47,13 @@ public final class PresenceQuery {
     Future<Set<UUID>> allowed = Memberships.sharingAChannel(pg, caller, others);
     return allowed.compose(ok -> {
       if (!ok.containsAll(others)) {
-        return Future.failedFuture(ApiException.of(ErrorCode.NOT_A_MEMBER,
+        return Future.failedFuture(Refusal.of(ErrorCode.NOT_A_MEMBER,
             "presence is visible only for users who share a channel with you"));
       }
       GetPresenceRequest.Builder request = GetPresenceRequest.newBuilder().setViewerUserId(caller.toString());
       users.forEach(u -> request.addUserIds(u.toString()));
       return presence.getPresence(request.build())
-          .recover(err -> Future.failedFuture(ApiException.of(ErrorCode.PRESENCE_UNAVAILABLE,
+          .recover(err -> Future.failedFuture(Refusal.of(ErrorCode.PRESENCE_UNAVAILABLE,
               "presence is unavailable right now; retry shortly")));
     }).map(response -> {
       JsonArray out = new JsonArray();
@@ -79,7 +80,7 @@ public final class PresenceQuery {
             new JsonObject().put("userId", caller.toString()).put("hideLastSeen", hide),
             new DeliveryOptions().setSendTimeout(timeoutMs))
         .map(reply -> new JsonObject().put("hideLastSeen", hide))
-        .recover(err -> Future.failedFuture(ApiException.of(ErrorCode.PRESENCE_UNAVAILABLE,
+        .recover(err -> Future.failedFuture(EventBusRefusals.decode(err, ErrorCode.PRESENCE_UNAVAILABLE,
             "presence is unavailable right now; retry shortly")));
   }
 }

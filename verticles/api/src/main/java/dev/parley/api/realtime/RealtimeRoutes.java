@@ -1,6 +1,6 @@
 package dev.parley.api.realtime;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.api.http.BearerAuth;
 import dev.parley.api.http.JsonBody;
 import dev.parley.api.http.Replies;
@@ -36,7 +36,7 @@ public final class RealtimeRoutes {
     AccessClaims caller = BearerAuth.caller(ctx);
     String previous = ctx.queryParams().get("previousNodeId");
     if (previous != null && !previous.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, "previousNodeId", "previousNodeId must be a node id");
+      throw new Refusal(ErrorCode.INVALID_FIELD, "previousNodeId", "previousNodeId must be a node id");
     }
     Replies.json(ctx, 200, realtime.gateways().assign(caller.userId(), caller.deviceId(), previous));
   }
@@ -44,18 +44,18 @@ public final class RealtimeRoutes {
   private void presence(RoutingContext ctx) {
     String raw = ctx.queryParams().get("userIds");
     if (raw == null || raw.isBlank()) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, "userIds", "userIds is a comma-separated list of user ids");
+      throw new Refusal(ErrorCode.INVALID_FIELD, "userIds", "userIds is a comma-separated list of user ids");
     }
     String[] parts = raw.split(",", -1);
     if (parts.length > PresenceQuery.MAX_USERS) {
-      throw ApiException.field(ErrorCode.INVALID_FIELD, "userIds", "at most " + PresenceQuery.MAX_USERS + " user ids");
+      throw new Refusal(ErrorCode.INVALID_FIELD, "userIds", "at most " + PresenceQuery.MAX_USERS + " user ids");
     }
     List<UUID> users = new ArrayList<>(parts.length);
     for (String part : parts) {
       try {
         users.add(UUID.fromString(part.trim()));
       } catch (IllegalArgumentException e) {
-        throw ApiException.field(ErrorCode.INVALID_FIELD, "userIds", "not a user id: " + part);
+        throw new Refusal(ErrorCode.INVALID_FIELD, "userIds", "not a user id: " + part);
       }
     }
     Replies.json(ctx, 200, realtime.presence().states(BearerAuth.caller(ctx).userId(), users));

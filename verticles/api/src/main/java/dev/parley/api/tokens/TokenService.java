@@ -1,6 +1,6 @@
 package dev.parley.api.tokens;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.auth.AccessTokens;
 import dev.parley.shared.auth.RevokedDevices;
@@ -75,11 +75,11 @@ public final class TokenService {
         .compose(outcome -> {
           if (outcome.reused()) {
             LOG.warn("refresh token reuse: device {} of user {} revoked", outcome.deviceId(), outcome.userId());
-            return Future.failedFuture(ApiException.of(ErrorCode.REFRESH_TOKEN_REUSED,
+            return Future.failedFuture(Refusal.of(ErrorCode.REFRESH_TOKEN_REUSED,
                 "this refresh token was already used; the device has been signed out everywhere"));
           }
           if (outcome.userId() == null) {
-            return Future.failedFuture(ApiException.of(ErrorCode.INVALID_REFRESH_TOKEN,
+            return Future.failedFuture(Refusal.of(ErrorCode.INVALID_REFRESH_TOKEN,
                 "refresh token unknown, expired or revoked; log in again"));
           }
           return Future.succeededFuture(pair(outcome.userId(), outcome.deviceId(), next));
@@ -127,7 +127,7 @@ public final class TokenService {
         .execute(Tuple.of(userId))
         .compose(rows -> {
           if (rows.iterator().next().getLong(0) >= maxDevicesPerUser) {
-            return Future.failedFuture(ApiException.of(ErrorCode.DEVICE_LIMIT_REACHED, "this account already has "
+            return Future.failedFuture(Refusal.of(ErrorCode.DEVICE_LIMIT_REACHED, "this account already has "
                 + maxDevicesPerUser + " devices; remove one (DELETE /v1/devices/{deviceId}) or log in as an existing "
                 + "device (deviceId)"));
           }
@@ -142,7 +142,7 @@ public final class TokenService {
     return conn.preparedQuery("UPDATE devices SET name = $3, last_seen_at = $4 WHERE id = $1 AND user_id = $2 "
             + "AND revoked_at IS NULL").execute(Tuple.of(deviceId, userId, name, now))
         .compose(rows -> rows.rowCount() == 0
-            ? Future.failedFuture(ApiException.field(ErrorCode.DEVICE_NOT_FOUND, "deviceId",
+            ? Future.failedFuture(new Refusal(ErrorCode.DEVICE_NOT_FOUND, "deviceId",
                 "no active device " + deviceId + " on this account; log in without deviceId to add a device"))
             : revokeAllOfDevice(conn, deviceId, now).map(deviceId));
   }

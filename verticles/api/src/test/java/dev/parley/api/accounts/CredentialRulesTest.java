@@ -1,6 +1,6 @@
 package dev.parley.api.accounts;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -15,8 +15,8 @@ class CredentialRulesTest {
     assertThat(CredentialRules.username("alice_01")).isEqualTo("alice_01");
     assertThat(CredentialRules.username("Bob.Smith")).isEqualTo("Bob.Smith");
     for (String bad : new String[] {"al", "1alice", "alice.", "al..ice", "ålice", "a".repeat(33), "Admin", "ali ce"}) {
-      assertThatThrownBy(() -> CredentialRules.username(bad)).as(bad).isInstanceOf(ApiException.class)
-          .extracting(e -> ((ApiException) e).code()).isEqualTo(ErrorCode.INVALID_USERNAME);
+      assertThatThrownBy(() -> CredentialRules.username(bad)).as(bad).isInstanceOf(Refusal.class)
+          .extracting(e -> ((Refusal) e).code()).isEqualTo(ErrorCode.INVALID_USERNAME);
     }
   }
 
@@ -26,8 +26,8 @@ class CredentialRulesTest {
     CredentialRules.password("a long passphrase", "alice");
     CredentialRules.password("ünïcödé-pässwörd", "alice");
     for (String bad : new String[] {"short1!", "x".repeat(129), "password123", "aaaaaaaaaaaa", "xxalice-is-me", "ababababab"}) {
-      assertThatThrownBy(() -> CredentialRules.password(bad, "alice")).as(bad).isInstanceOf(ApiException.class)
-          .extracting(e -> ((ApiException) e).field()).isEqualTo("password");
+      assertThatThrownBy(() -> CredentialRules.password(bad, "alice")).as(bad).isInstanceOf(Refusal.class)
+          .extracting(e -> ((Refusal) e).field()).isEqualTo("password");
     }
   }
 
@@ -35,9 +35,9 @@ class CredentialRulesTest {
   @DisplayName("names are trimmed, 1-64 characters, without control characters")
   void names() {
     assertThat(CredentialRules.name("displayName", "  Alice  ")).isEqualTo("Alice");
-    assertThatThrownBy(() -> CredentialRules.name("displayName", "   ")).isInstanceOf(ApiException.class);
-    assertThatThrownBy(() -> CredentialRules.name("displayName", "a\u0000b")).isInstanceOf(ApiException.class);
+    assertThatThrownBy(() -> CredentialRules.name("displayName", "   ")).isInstanceOf(Refusal.class);
+    assertThatThrownBy(() -> CredentialRules.name("displayName", "a\u0000b")).isInstanceOf(Refusal.class);
     assertThatThrownBy(() -> CredentialRules.name("name", "x".repeat(65)))
-        .extracting(e -> ((ApiException) e).field()).isEqualTo("name");
+        .extracting(e -> ((Refusal) e).field()).isEqualTo("name");
   }
 }

@@ -1,6 +1,6 @@
 package dev.parley.api.chats;
 
-import dev.parley.api.http.ApiException;
+import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.chats.ChatStore;
 import org.junit.jupiter.api.DisplayName;
@@ -22,7 +22,7 @@ class ChatParamsTest {
     assertThat(ChatListService.parseCursor(null)).isNull();
     for (String bad : new String[] {"", "zzz", "12_" + ch + "x", "-1_" + ch, "12_" + ch.toString().toUpperCase(),
         "12345678901234567_" + ch, "12:" + ch}) {
-      assertThatThrownBy(() -> ChatListService.parseCursor(bad)).as(bad).isInstanceOfSatisfying(ApiException.class,
+      assertThatThrownBy(() -> ChatListService.parseCursor(bad)).as(bad).isInstanceOfSatisfying(Refusal.class,
           e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
             assertThat(e.field()).isEqualTo("cursor");
@@ -38,7 +38,7 @@ class ChatParamsTest {
     assertThat(ChatRoutes.limit("1", 200)).isEqualTo(1);
     assertThat(ChatRoutes.limit("200", 200)).isEqualTo(200);
     for (String bad : new String[] {"0", "201", "-1", "abc", "1.5", "99999"}) {
-      assertThatThrownBy(() -> ChatRoutes.limit(bad, 200)).as(bad).isInstanceOf(ApiException.class);
+      assertThatThrownBy(() -> ChatRoutes.limit(bad, 200)).as(bad).isInstanceOf(Refusal.class);
     }
   }
 }

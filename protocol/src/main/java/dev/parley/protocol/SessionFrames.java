@@ -1,0 +1,51 @@
+package dev.parley.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.UUID;
+
+/**
+ * The gateway's own frames (docs/protocol.md, "Frames"): {@code ready}, {@code pong}, {@code reconnect} and
+ * {@code error}. Each is written here and nowhere else.
+ */
+public final class SessionFrames {
+  private SessionFrames() {
+  }
+
+  /**
+   * The answer to an opened socket and to {@code hello}. {@code heartbeatIntervalMs} is null when not announced
+   * (the answer to {@code hello}).
+   */
+  public static JsonObject ready(UUID userId, UUID deviceId, String sessionId, String nodeId, int maxPayloadBytes,
+                                 Long heartbeatIntervalMs) {
+    JsonObject f = new JsonObject().put("type", "ready").put("userId", userId.toString())
+        .put("deviceId", deviceId.toString()).put("sessionId", sessionId).put("nodeId", nodeId)
+        .put("maxPayloadBytes", maxPayloadBytes);
+    if (heartbeatIntervalMs != null) {
+      f.put("heartbeatIntervalMs", heartbeatIntervalMs);
+    }
+    return f;
+  }
+
+  /** The answer to {@code ping}, echoing its {@code id} (any JSON value, or null). */
+  public static JsonObject pong(Object id) {
+    return new JsonObject().put("type", "pong").put("id", id);
+  }
+
+  /** Tells the client to reconnect through discovery (e.g. {@code reason} "draining"). */
+  public static JsonObject reconnect(String reason) {
+    return new JsonObject().put("type", "reconnect").put("reason", reason);
+  }
+
+  /**
+   * A refused frame: the stable {@code code} (the server's error-code enum, as text), a human message and, for a
+   * refused send, its {@code clientMsgId} (null otherwise).
+   */
+  public static JsonObject error(String code, String message, String clientMsgId) {
+    JsonObject frame = new JsonObject().put("type", "error").put("code", code).put("message", message);
+    if (clientMsgId != null) {
+      frame.put("clientMsgId", clientMsgId);
+    }
+    return frame;
+  }
+}
