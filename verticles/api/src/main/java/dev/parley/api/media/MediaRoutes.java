@@ -49,8 +49,14 @@ public final class MediaRoutes {
       ctx.request().pause();
       ctx.next();
     }).handler(auth).handler(this::append).failureHandler(ctx -> {
-      // The rest of a refused chunk is never read: close the connection rather than drain megabytes.
+      // The rest of a refused chunk is never read: close the connection rather than drain megabytes. The server
+      // would otherwise keep it open waiting for a body nobody reads, and the client would wait with it.
       ctx.response().putHeader("connection", "close");
+      ctx.addEndHandler(ended -> {
+        if (!ctx.request().isEnded()) {
+          ctx.request().connection().close();
+        }
+      });
       ctx.next();
     });
     router.head("/v1/media/:mediaId/upload").handler(auth).handler(this::offset);
