@@ -4,7 +4,7 @@ import dev.parley.api.ApiVerticle;
 import dev.parley.shared.auth.AccessTokens;
 import dev.parley.shared.auth.JwtKeyGenerator;
 import dev.parley.shared.auth.JwtKeys;
-import dev.parley.shared.chats.ChatStore;
+import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.config.ConfigLoader;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.Dependency;
@@ -76,12 +76,12 @@ public final class ChatListBenchmark {
     ApiVerticle api = new ApiVerticle(config, clients);
     await(vertx.deployVerticle(api));
     AccessTokens tokens = new AccessTokens(vertx, await(JwtKeys.load(vertx, keys.toString(), kid, true)),
-        config.auth().issuer(), config.auth().audience(), 3_600);
+        config.auth().issuer(), config.auth().audience(), 3_600, 0, java.time.Clock.systemUTC());
 
     long t0 = System.nanoTime();
     UUID user = UUID.randomUUID();
     UUID device = UUID.randomUUID();
-    prepare(clients.pg(), new ChatStore(clients.redis()), user, device, channels);
+    prepare(clients.pg(), ChatStore.on(clients.redis()), user, device, channels);
     System.out.printf("prepared a user in %d channels in %.1f s%n", channels, (System.nanoTime() - t0) / 1e9);
     String token = tokens.issue(user, device);
 
@@ -164,9 +164,9 @@ public final class ChatListBenchmark {
           .put("hash", Base64.getEncoder().encodeToString(new byte[32])).put("sender", others.get(i % 50).toString())
           .put("senderDevice", UUID.randomUUID().toString()).put("clientMsgId", "c" + i).put("kind", "application")
           .put("payload", Base64.getEncoder().encodeToString(payload)).put("ts", ts);
-      writes.add(store.updateHead(ch, seq, ts, env)
-          .compose(v -> store.touch(ch, List.of(user), ts))
-          .compose(v -> store.markRead(ch, user, seq - (seq % 7))));
+      writes.add(store.heads().updateHead(ch, seq, ts, env)
+          .compose(v -> store.index().touch(ch, List.of(user), ts))
+          .compose(v -> store.cursors().markRead(ch, user, seq - (seq % 7))));
       if (writes.size() >= 200) {
         await(Future.all(writes));
         writes.clear();

@@ -35,6 +35,11 @@ public enum ErrorCode {
   MEMBER_LIMIT_REACHED("member_limit_reached", 409),
   ALREADY_MEMBER("already_member", 409),
   NOT_A_GROUP("not_a_group", 409),
+  // Key directory (issue 13, docs/e2ee.md).
+  SIGNATURE_KEY_NOT_REGISTERED("signature_key_not_registered", 409),
+  SIGNATURE_KEY_ALREADY_REGISTERED("signature_key_already_registered", 409),
+  KEY_PACKAGE_STOCK_FULL("key_package_stock_full", 409),
+  INVALID_KEY_PACKAGE("invalid_key_package", 422),
   // Request shape.
   MALFORMED_JSON("malformed_json", 400),
   PAYLOAD_TOO_LARGE("payload_too_large", 413),

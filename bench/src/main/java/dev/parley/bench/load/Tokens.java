@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -28,7 +29,7 @@ public interface Tokens {
             + " (set --keys-dir or PARLEY_AUTH_KEYS_DIR; scripts/nodes start creates .parley/secrets/jwt): "
             + err.getMessage(), err)))
         .map(keys -> {
-          AccessTokens tokens = new AccessTokens(vertx, keys, issuer, audience, TTL_SECONDS);
+          AccessTokens tokens = new AccessTokens(vertx, keys, issuer, audience, TTL_SECONDS, 0, Clock.systemUTC());
           return tokens::issue;
         });
   }

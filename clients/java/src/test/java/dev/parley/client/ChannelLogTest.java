@@ -61,4 +61,33 @@ class ChannelLogTest {
     log.offer(m.get(0));
     assertThatThrownBy(() -> log.offer(forged)).isInstanceOf(ChainViolation.class);
   }
+
+  @Test
+  @DisplayName("a second message under a seq already accepted (a fork) is a ChainViolation, not a silent duplicate")
+  void detectsFork() {
+    List<Message> m = chain(3);
+    ChannelLog log = new ChannelLog(CHANNEL, 0, ChainHash.genesis());
+    log.offer(m.get(0));
+    log.offer(m.get(1));
+    byte[] otherHash = ChainHash.next(m.get(0).hash(), 2, 99, USER, DEVICE, "application",
+        "other".getBytes(StandardCharsets.UTF_8));
+    Message other = new Message(CHANNEL, 2, 99, otherHash, USER, DEVICE, "x", "application",
+        "other".getBytes(StandardCharsets.UTF_8), 0, false);
+    assertThatThrownBy(() -> log.offer(other)).isInstanceOf(ChainViolation.class).hasMessageContaining("fork");
+    assertThat(log.offer(m.get(1))).as("the same message again is still a plain duplicate").isEmpty();
+  }
+
+  @Test
+  @DisplayName("a fork is also caught while the message waits behind a gap, and at the seq the log was resumed from")
+  void detectsForkWhileWaitingAndAtResumePoint() {
+    List<Message> m = chain(3);
+    ChannelLog log = new ChannelLog(CHANNEL, 1, m.get(0).hash());
+    log.offer(m.get(2));
+    Message forked = new Message(CHANNEL, 3, 7, ChainHash.genesis(), USER, DEVICE, "y", "application",
+        new byte[] {1}, 0, false);
+    assertThatThrownBy(() -> log.offer(forked)).isInstanceOf(ChainViolation.class).hasMessageContaining("fork");
+    Message atResume = new Message(CHANNEL, 1, 8, ChainHash.genesis(), USER, DEVICE, "z", "application",
+        new byte[] {2}, 0, false);
+    assertThatThrownBy(() -> log.offer(atResume)).isInstanceOf(ChainViolation.class).hasMessageContaining("fork");
+  }
 }

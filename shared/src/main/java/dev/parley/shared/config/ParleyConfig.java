@@ -54,8 +54,8 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
    * Access-token settings. {@code keysDir} holds {@code <kid>.public.pem} files (and, on api nodes, the signing
    * key's {@code <kid>.private.pem}); see {@code dev.parley.shared.auth.JwtKeys}.
    */
-  public record AuthConfig(String issuer, String audience, int accessTokenTtlSeconds, String keysDir,
-                           String signingKeyId, int refreshTokenTtlDays, int maxDevicesPerUser,
+  public record AuthConfig(String issuer, String audience, int accessTokenTtlSeconds, int clockSkewSeconds,
+                           String keysDir, String signingKeyId, int refreshTokenTtlDays, int maxDevicesPerUser,
                            PasswordHashingConfig passwordHashing) {
   }
 
@@ -76,10 +76,13 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
 
   /**
    * Fixed-window limits in Redis. Past a limit every further attempt doubles the wait (from {@code windowSeconds}
-   * up to {@code maxBackoffSeconds}); a successful login clears its account's counter.
+   * up to {@code maxBackoffSeconds}). Login is limited per address, per (account, address) pair and, for addresses
+   * that have not logged in to the account within {@code knownAddressDays}, by the higher per-account ceiling
+   * {@code loginPerAccount}; a successful login clears its pair's counter and makes the address known.
    */
-  public record RateLimitConfig(int windowSeconds, int maxBackoffSeconds, int loginPerAccount, int loginPerAddress,
-                                int signupPerAddress) {
+  public record RateLimitConfig(int windowSeconds, int maxBackoffSeconds, int loginPerAccount,
+                                int loginPerAccountAndAddress, int loginPerAddress, int signupPerAddress,
+                                int knownAddressDays) {
   }
 
   /**
@@ -155,7 +158,8 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
         r.integer("kafka.notificationsPartitions", 1, 10_000), r.integer("kafka.replicationFactor", 1, 9));
     EtcdConfig etcd = new EtcdConfig(urls(r, "etcd.endpoints"), r.string("etcd.keyPrefix"));
     AuthConfig auth = new AuthConfig(r.string("auth.issuer"), r.string("auth.audience"),
-        r.integer("auth.accessTokenTtlSeconds", 30, 86_400), r.optionalString("auth.keysDir"),
+        r.integer("auth.accessTokenTtlSeconds", 30, 86_400), r.integer("auth.clockSkewSeconds", 0, 60),
+        r.optionalString("auth.keysDir"),
         r.optionalString("auth.signingKeyId"), r.integer("auth.refreshTokenTtlDays", 1, 365),
         r.integer("auth.maxDevicesPerUser", 1, 1_000), new PasswordHashingConfig(
             r.integer("auth.passwordHashing.memoryKib", 1_024, 4_194_304),
@@ -172,8 +176,10 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
         new RateLimitConfig(r.integer("api.rateLimit.windowSeconds", 1, 86_400),
             r.integer("api.rateLimit.maxBackoffSeconds", 1, 86_400),
             r.integer("api.rateLimit.loginPerAccount", 1, 1_000_000),
+            r.integer("api.rateLimit.loginPerAccountAndAddress", 1, 1_000_000),
             r.integer("api.rateLimit.loginPerAddress", 1, 1_000_000),
-            r.integer("api.rateLimit.signupPerAddress", 1, 1_000_000)));
+            r.integer("api.rateLimit.signupPerAddress", 1, 1_000_000),
+            r.integer("api.rateLimit.knownAddressDays", 1, 3_650)));
     GatewayConfig gateway = new GatewayConfig(r.string("gateway.host"), r.integer("gateway.port", 0, 65535),
         r.string("gateway.publicUrl"), r.integer("gateway.maxFrameBytes", 1_024, 16_777_216),
         r.integer("gateway.maxPayloadBytes", 1, 16_777_216), r.integer("gateway.sendRatePerSecond", 1, 100_000),

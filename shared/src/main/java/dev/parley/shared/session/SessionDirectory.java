@@ -48,6 +48,22 @@ public final class SessionDirectory {
     return redis.batch(batch).mapEmpty();
   }
 
+  /**
+   * The Redis server's {@code run_id}, which changes whenever Redis restarts. A restarted Redis may have lost the
+   * directory (or loaded an old copy from its AOF), so a gateway that sees a new run_id re-asserts its sessions at
+   * once instead of waiting for the next TTL refresh.
+   */
+  public Future<String> serverRunId() {
+    return redis.send(Request.cmd(Command.INFO).arg("server")).map(reply -> {
+      for (String line : reply.toString().split("\r?\n")) {
+        if (line.startsWith("run_id:")) {
+          return line.substring("run_id:".length()).trim();
+        }
+      }
+      throw new IllegalStateException("INFO server has no run_id");
+    });
+  }
+
   public Future<Void> unregister(UUID deviceId, String nodeId) {
     return redis.send(Request.cmd(Command.EVAL).arg(DELETE_IF_OWNER).arg(1).arg(KEY_PREFIX + deviceId).arg(nodeId))
         .mapEmpty();

@@ -16,6 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +39,7 @@ class AccessTokensTest {
     vertx = Vertx.vertx();
     JwtKeyGenerator.generate(dir);
     keys = await(JwtKeys.load(vertx, dir.toString(), "", true));
-    tokens = new AccessTokens(vertx, keys, "parley", "parley", 900);
+    tokens = new AccessTokens(vertx, keys, "parley", "parley", 900, 2, Clock.systemUTC());
   }
 
   @AfterAll
@@ -83,18 +87,94 @@ class AccessTokensTest {
   @DisplayName("an expired token is refused")
   void expired() throws Exception {
     java.time.Clock anHourAgo = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofHours(-1));
-    AccessTokens past = new AccessTokens(vertx, keys, "parley", "parley", 900, anHourAgo);
+    AccessTokens past = new AccessTokens(vertx, keys, "parley", "parley", 900, 2, anHourAgo);
     assertRefused(past.issue(UUID.randomUUID(), UUID.randomUUID()), "expired");
+  }
+
+  @Test
+  @DisplayName("a token is accepted until exp + auth.clockSkewSeconds and refused from that second on")
+  void expiryBoundary() {
+    Instant issuedAt = Instant.parse("2026-01-01T00:00:00Z");
+    String token = new AccessTokens(vertx, keys, "parley", "parley", 60, 2, Clock.fixed(issuedAt, ZoneOffset.UTC))
+        .issue(UUID.randomUUID(), UUID.randomUUID());
+    Instant exp = issuedAt.plusSeconds(60);
+    assertThat(await(at(exp.minusSeconds(1), 0).verify(token)).expiresAtEpochSeconds()).isEqualTo(exp.getEpochSecond());
+    assertThatThrownBy(() -> await(at(exp, 0).verify(token))).hasMessageContaining("expired");
+    assertThat(await(at(exp.plusSeconds(1), 2).verify(token)).expiresAtEpochSeconds()).isEqualTo(exp.getEpochSecond());
+    assertThatThrownBy(() -> await(at(exp.plusSeconds(2), 2).verify(token))).hasMessageContaining("expired");
+    assertThatThrownBy(() -> await(at(exp.plusSeconds(77), 2).verify(token))).hasMessageContaining("expired");
+  }
+
+  private static AccessTokens at(Instant now, int skewSeconds) {
+    return new AccessTokens(vertx, keys, "parley", "parley", 60, skewSeconds, Clock.fixed(now, ZoneOffset.UTC));
+  }
+
+  @Test
+  @DisplayName("a token has one spelling: appended characters, padding or altered unused bits are refused")
+  void oneSpelling() {
+    String token = tokens.issue(UUID.randomUUID(), UUID.randomUUID());
+    assertThat(await(tokens.verify(token))).isNotNull();
+    for (String tail : new String[] {"A", "Q", "_", "-", "9", "==", "=", " ", ".", "AA", "AAAA"}) {
+      assertThatThrownBy(() -> await(tokens.verify(token + tail))).as("token + '%s'", tail)
+          .hasCauseInstanceOf(InvalidTokenException.class);
+    }
+    // 64 bytes are 86 base64url characters; the last carries 4 unused bits that a lenient decoder ignores.
+    String[] parts = token.split("\\.");
+    char last = parts[2].charAt(parts[2].length() - 1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char sibling = alphabet.charAt(alphabet.indexOf(last) ^ 1);
+    String otherBits = parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 1) + sibling;
+    assertThat(Base64.getUrlDecoder().decode(otherBits.split("\\.")[2]))
+        .isEqualTo(Base64.getUrlDecoder().decode(parts[2]));
+    assertRefused(otherBits, "canonical");
+    assertRefused(parts[0] + "." + parts[1] + "=." + parts[2], "not a signed JWT");
+  }
+
+  @Test
+  @DisplayName("a genuine ES256 signature re-encoded as DER is refused: JWS signatures are exactly 64 bytes R||S")
+  void derSignature() {
+    String token = tokens.issue(UUID.randomUUID(), UUID.randomUUID());
+    String[] parts = token.split("\\.");
+    byte[] raw = Base64.getUrlDecoder().decode(parts[2]);
+    String der = Base64.getUrlEncoder().withoutPadding().encodeToString(der(raw));
+    assertRefused(parts[0] + "." + parts[1] + "." + der, "64 bytes");
+    assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(0, 84), "64 bytes");
+  }
+
+  /** ASN.1 SEQUENCE { INTEGER r, INTEGER s } of a raw 64-byte signature. */
+  private static byte[] der(byte[] raw) {
+    byte[] r = derInteger(Arrays.copyOfRange(raw, 0, 32));
+    byte[] s = derInteger(Arrays.copyOfRange(raw, 32, 64));
+    byte[] out = new byte[2 + r.length + s.length];
+    out[0] = 0x30;
+    out[1] = (byte) (r.length + s.length);
+    System.arraycopy(r, 0, out, 2, r.length);
+    System.arraycopy(s, 0, out, 2 + r.length, s.length);
+    return out;
+  }
+
+  private static byte[] derInteger(byte[] magnitude) {
+    int start = 0;
+    while (start < magnitude.length - 1 && magnitude[start] == 0 && magnitude[start + 1] >= 0) {
+      start++;
+    }
+    boolean pad = magnitude[start] < 0;
+    int len = magnitude.length - start + (pad ? 1 : 0);
+    byte[] out = new byte[2 + len];
+    out[0] = 0x02;
+    out[1] = (byte) len;
+    System.arraycopy(magnitude, start, out, 2 + (pad ? 1 : 0), magnitude.length - start);
+    return out;
   }
 
   @Test
   @DisplayName("a token for another audience, or signed by a key we do not know, is refused")
   void wrongAudienceOrKey(@TempDir Path other) throws Exception {
-    AccessTokens otherAudience = new AccessTokens(vertx, keys, "parley", "someone-else", 900);
+    AccessTokens otherAudience = new AccessTokens(vertx, keys, "parley", "someone-else", 900, 2, Clock.systemUTC());
     assertRefused(otherAudience.issue(UUID.randomUUID(), UUID.randomUUID()), "rejected");
     JwtKeyGenerator.generate(other);
     AccessTokens stranger = new AccessTokens(vertx, await(JwtKeys.load(vertx, other.toString(), "", true)),
-        "parley", "parley", 900);
+        "parley", "parley", 900, 2, Clock.systemUTC());
     assertRefused(stranger.issue(UUID.randomUUID(), UUID.randomUUID()), "key id is unknown");
   }
 
@@ -118,7 +198,7 @@ class AccessTokensTest {
     }
     JwtKeys verifyKeys = await(JwtKeys.load(vertx, publicOnly.toString(), "", false));
     assertThat(verifyKeys.canSign()).isFalse();
-    AccessTokens verifier = new AccessTokens(vertx, verifyKeys, "parley", "parley", 900);
+    AccessTokens verifier = new AccessTokens(vertx, verifyKeys, "parley", "parley", 900, 2, Clock.systemUTC());
     UUID user = UUID.randomUUID();
     assertThat(await(verifier.verify(tokens.issue(user, UUID.randomUUID()))).userId()).isEqualTo(user);
     assertThatThrownBy(() -> verifier.issue(user, UUID.randomUUID())).isInstanceOf(IllegalStateException.class);

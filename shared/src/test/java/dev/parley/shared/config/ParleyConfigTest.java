@@ -176,6 +176,11 @@ class ParleyConfigTest {
     json.getJsonObject("auth").getJsonObject("passwordHashing").put("memoryKib", 8);
     assertThatThrownBy(() -> parse(json)).hasMessageContaining("'auth.passwordHashing.memoryKib'")
         .hasMessageContaining("PARLEY_AUTH_PASSWORD_HASHING_MEMORY_KIB");
+    assertThat(config.auth().clockSkewSeconds()).isBetween(0, 5);
+    JsonObject skew = defaultsWithPassword();
+    skew.getJsonObject("auth").put("clockSkewSeconds", 61);
+    assertThatThrownBy(() -> parse(skew)).hasMessageContaining("'auth.clockSkewSeconds'")
+        .hasMessageContaining("PARLEY_AUTH_CLOCK_SKEW_SECONDS");
     JsonObject json2 = defaultsWithPassword();
     json2.getJsonObject("api").getJsonObject("rateLimit").remove("signupPerAddress");
     assertThatThrownBy(() -> parse(json2)).hasMessageContaining("'api.rateLimit.signupPerAddress'");

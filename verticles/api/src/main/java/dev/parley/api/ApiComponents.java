@@ -29,22 +29,14 @@ import java.time.Duration;
 
 /**
  * The api role's object graph, built in one place by constructor injection. Route classes receive only what they
- * use; a test can build the router with any of these left null, because handlers only run per request.
+ * use.
  */
 public record ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices,
                             ChannelService channels, MembershipService memberships, BlockService blocks,
                             RateLimiter rateLimiter, BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes,
                             int maxChannelMembers, dev.parley.api.chats.ChatApi chats,
                             dev.parley.api.realtime.RealtimeApi realtime, HistoryService history,
-                            dev.parley.api.media.MediaApi media) {
-
-  /** Without the chat feature (route registration in tests). */
-  public ApiComponents(AccountService accounts, TokenService tokens, DeviceService devices, ChannelService channels,
-                       MembershipService memberships, BlockService blocks, RateLimiter rateLimiter,
-                       BearerAuth bearerAuth, MeterRegistry metrics, int maxBodyBytes, int maxChannelMembers) {
-    this(accounts, tokens, devices, channels, memberships, blocks, rateLimiter, bearerAuth, metrics, maxBodyBytes,
-        maxChannelMembers, null, null, null, null);
-  }
+                            dev.parley.api.keys.KeyDirectoryService keys, dev.parley.api.media.MediaApi media) {
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
   public static final String HASHING_POOL = "parley-password-hashing";
@@ -56,7 +48,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
     ParleyConfig.ApiConfig api = config.api();
     SecureRandom random = new SecureRandom();
     AccessTokens accessTokens = new AccessTokens(vertx, keys, auth.issuer(), auth.audience(),
-        auth.accessTokenTtlSeconds(), clock);
+        auth.accessTokenTtlSeconds(), auth.clockSkewSeconds(), clock);
     RevokedDevices revoked = new RevokedDevices(redis, vertx.eventBus(), auth.accessTokenTtlSeconds());
     PasswordHasher hasher = new PasswordHasher(hashingPool, auth.passwordHashing(), random, metrics);
     MembershipEvents events = new MembershipEvents(vertx.eventBus());
@@ -74,6 +66,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
         new BearerAuth(accessTokens, revoked), metrics,
         api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis),
         dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg), new HistoryService(memberships, messages),
+        new dev.parley.api.keys.KeyDirectoryService(vertx, pg, clock),
         dev.parley.api.media.MediaApi.create(vertx, config.media(), pg, mediaStorage, rateLimiter, clock));
   }
 }

@@ -52,7 +52,8 @@ public final class ApiHarness implements AutoCloseable {
         .put("node", new JsonObject().put("roles", new JsonArray().add("api")))
         .put("auth", new JsonObject().put("passwordHashing", new JsonObject().put("memoryKib", 1024).put("iterations", 1)))
         .put("api", new JsonObject().put("port", 0).put("rateLimit", new JsonObject()
-            .put("loginPerAccount", 100_000).put("loginPerAddress", 100_000).put("signupPerAddress", 100_000)))
+            .put("loginPerAccount", 100_000).put("loginPerAccountAndAddress", 100_000)
+            .put("loginPerAddress", 100_000).put("signupPerAddress", 100_000)))
         .mergeIn(overrides, true);
     Vertx vertx = Vertx.vertx();
     ParleyConfig config = ItConfig.load(vertx, conf);

@@ -135,7 +135,7 @@ class TokensIT {
     expect(api.get("/v1/me", alice.accessToken()), 200);
 
     Clock past = Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC);
-    String expired = new AccessTokens(api.vertx, keys, api.config.auth().issuer(), api.config.auth().audience(), 60, past)
+    String expired = new AccessTokens(api.vertx, keys, api.config.auth().issuer(), api.config.auth().audience(), 60, 0, past)
         .issue(alice.userId(), alice.deviceId());
     problem(api.get("/v1/me", expired), 401, "invalid_token");
 
@@ -159,6 +159,12 @@ class TokensIT {
     String unknownKid = b64(new JsonObject().put("alg", "ES256").put("kid", "other-key").encode()) + "." + parts[1] + "." + parts[2];
     problem(api.get("/v1/me", unknownKid), 401, "invalid_token");
     problem(api.get("/v1/me", "not-a-jwt"), 401, "invalid_token");
+
+    // One token, one spelling (issue 12): lenient base64url decoding must not let appended characters,
+    // padding or a DER re-encoding of the signature through.
+    for (String tail : new String[] {"x", "A", "Q", "_", "-", "9", "=="}) {
+      problem(api.get("/v1/me", alice.accessToken() + tail), 401, "invalid_token");
+    }
   }
 
   private static String b64(String json) {

@@ -1,9 +1,9 @@
 package dev.parley.gateway;
 
 import dev.parley.shared.ErrorCode;
+import dev.parley.chatstate.ChatStateService;
 import dev.parley.shared.Refusal;
 import dev.parley.shared.ids.Ids;
-import dev.parley.shared.chats.ChatStateService;
 import dev.parley.shared.config.ParleyConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -29,25 +29,20 @@ final class FrameHandler {
   private final String nodeId;
   private final int maxPayloadBytes;
   private final LongSupplier nowMs;
-  private ChatFrameHandler chatFrames;
-  private PresenceFrameHandler presenceFrames;
+  private final ChatFrameHandler chatFrames;
+  private final PresenceFrameHandler presenceFrames;
 
   FrameHandler(Memberships memberships, KafkaProducer<String, String> producer, String topic, String nodeId,
                int maxPayloadBytes, LongSupplier nowMs, ChatFrameHandler chatFrames,
                PresenceFrameHandler presenceFrames) {
-    this(memberships, producer, topic, nodeId, maxPayloadBytes, nowMs);
-    this.chatFrames = chatFrames;
-    this.presenceFrames = presenceFrames;
-  }
-
-  FrameHandler(Memberships memberships, KafkaProducer<String, String> producer, String topic, String nodeId,
-               int maxPayloadBytes, LongSupplier nowMs) {
     this.memberships = memberships;
     this.producer = producer;
     this.topic = topic;
     this.nodeId = nodeId;
     this.maxPayloadBytes = maxPayloadBytes;
     this.nowMs = nowMs;
+    this.chatFrames = chatFrames;
+    this.presenceFrames = presenceFrames;
   }
 
   /** The {@code ready} frame; {@code heartbeatIntervalMs} null leaves it out (the answer to {@code hello}). */
@@ -72,20 +67,8 @@ final class FrameHandler {
       case "hello" -> s.write(ready(s, null));
       case "ping" -> s.write(SessionFrames.pong(frame.getValue("id")));
       case "send" -> onSend(s, frame);
-      case "read", "delivered", "typing" -> {
-        if (chatFrames != null) {
-          chatFrames.onFrame(s, t, frame);
-        } else {
-          s.write(ErrorFrames.of(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'"));
-        }
-      }
-      case "presence.subscribe", "presence.unsubscribe" -> {
-        if (presenceFrames != null) {
-          presenceFrames.onFrame(s, t, frame);
-        } else {
-          s.write(ErrorFrames.of(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'"));
-        }
-      }
+      case "read", "delivered", "typing" -> chatFrames.onFrame(s, t, frame);
+      case "presence.subscribe", "presence.unsubscribe" -> presenceFrames.onFrame(s, t, frame);
       default -> s.write(ErrorFrames.of(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + t + "'"));
     }
   }

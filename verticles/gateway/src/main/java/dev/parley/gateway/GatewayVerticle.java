@@ -1,5 +1,8 @@
 package dev.parley.gateway;
 
+import dev.parley.chatstate.ChatStateService;
+import dev.parley.chatstate.ChatStore;
+import dev.parley.chatstate.LiveFrames;
 import dev.parley.shared.Refusal;
 
 import dev.parley.shared.auth.AccessClaims;
@@ -21,6 +24,8 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+
 /**
  * The gateway role: the WebSocket endpoint {@code /ws} (docs/protocol.md). Authenticates upgrades, keeps one
  * session per device, hands frames to {@link FrameHandler} and delivers what message nodes send to this node.
@@ -32,6 +37,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   private final ParleyConfig config;
   private final DependencyClients clients;
+  /** The one clock of this role's object graph: every class below gets it (or its millis) injected. */
+  private final Clock clock = Clock.systemUTC();
   private KafkaProducer<String, String> producer;
   private SessionTable sessions;
   private FrameHandler frames;
@@ -48,22 +55,21 @@ public final class GatewayVerticle extends VerticleBase {
     ParleyConfig.GatewayConfig gc = config.gateway();
     String nodeId = config.node().id();
     Memberships memberships = new Memberships(clients.pg(), gc.membershipCacheSeconds() * 1_000L,
-        System::currentTimeMillis);
+        clock::millis);
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-gateway-" + nodeId));
     sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds());
     lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions);
     frames = new FrameHandler(memberships, producer, config.kafka().messagesTopic(), nodeId, gc.maxPayloadBytes(),
-        System::currentTimeMillis, new ChatFrameHandler(new dev.parley.shared.chats.ChatStateService(
-            new dev.parley.shared.chats.ChatStore(clients.redis()), memberships,
-            new dev.parley.shared.chats.DevicePush(vertx.eventBus(), new SessionDirectory(clients.redis())),
-            config.chats().receiptsMaxGroupSize()), config.chats(), System::currentTimeMillis),
+        clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(clients.redis()), memberships,
+            new LiveFrames(vertx.eventBus(), new SessionDirectory(clients.redis())),
+            config.chats().receiptsMaxGroupSize()), config.chats(), clock::millis),
         new PresenceFrameHandler(vertx.eventBus()));
-    HttpServerOptions options = new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
-        .setMaxWebSocketFrameSize(gc.maxFrameBytes()).setMaxWebSocketMessageSize(gc.maxFrameBytes())
-        .setIdleTimeout(gc.idleTimeoutSeconds());
+    HttpServerOptions options = FrameLimit.apply(new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
+        .setIdleTimeout(gc.idleTimeoutSeconds()), gc.maxFrameBytes());
     return JwtKeys.load(vertx, config.auth().keysDir(), "", false)
         .map(keys -> authenticator = new WsAuthenticator(new AccessTokens(vertx, keys, config.auth().issuer(),
-            config.auth().audience(), config.auth().accessTokenTtlSeconds()),
+            config.auth().audience(), config.auth().accessTokenTtlSeconds(), config.auth().clockSkewSeconds(),
+            Clock.systemUTC()),
             new RevokedDevices(clients.redis(), vertx.eventBus(), config.auth().accessTokenTtlSeconds())))
         .compose(a -> memberships.listen(vertx))
         .compose(v -> sessions.start())
@@ -98,14 +104,14 @@ public final class GatewayVerticle extends VerticleBase {
     ParleyConfig.GatewayConfig gc = config.gateway();
     ws.setWriteQueueMaxSize(gc.outboundQueueBytes());
     Session session = new Session(claims.userId(), claims.deviceId(), ws,
-        new TokenBucket(gc.sendRatePerSecond(), gc.sendBurst(), System.currentTimeMillis()));
+        new TokenBucket(gc.sendRatePerSecond(), gc.sendBurst(), clock.millis()));
     // Any frame proves the device is alive; the reporter keeps one event per device per flush.
     ws.textMessageHandler(text -> {
       lifecycle.presence().beat(claims.userId(), claims.deviceId());
       frames.onText(session, text);
     });
     ws.binaryMessageHandler(bytes -> frames.onBinary(session));
-    ws.exceptionHandler(err -> LOG.debug("device {}: socket error: {}", claims.deviceId(), err.toString()));
+    FrameLimit.closeWhenExceeded(ws, claims.deviceId());
     ws.closeHandler(v -> {
       sessions.closed(session);
       lifecycle.presence().closed(claims.userId(), claims.deviceId());

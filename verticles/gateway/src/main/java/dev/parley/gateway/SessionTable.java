@@ -20,6 +20,10 @@ import java.util.UUID;
  * The sessions this gateway holds, one per device: registers each in the session directory (Redis, TTL refreshed
  * while it lives), replaces an older session of the same device here or on another gateway, delivers frames that
  * message nodes send to this node, and cuts off revoked devices. Event-loop only.
+ *
+ * <p>Every {@link #RESTART_CHECK_MS} it asks Redis for its {@code run_id}: after a Redis restart (a new run_id, or
+ * an answer after failed checks) every live session is re-registered at once, so deliveries resume within seconds
+ * rather than at the next TTL refresh ({@code sessionTtlSeconds / 3}).
  */
 final class SessionTable {
   private static final Logger LOG = LoggerFactory.getLogger(SessionTable.class);
@@ -29,7 +33,12 @@ final class SessionTable {
   private final String nodeId;
   private final int ttlSeconds;
   private final Map<UUID, Session> byDevice = new HashMap<>();
+  static final long RESTART_CHECK_MS = 1_000;
   private long refreshTimer = -1;
+  private long restartTimer = -1;
+  /** The run_id of the Redis this node registered with; null after a failed check (Redis unreachable). */
+  private String redisRunId;
+  private boolean checking;
 
   SessionTable(Vertx vertx, SessionDirectory directory, String nodeId, int ttlSeconds) {
     this.vertx = vertx;
@@ -41,12 +50,37 @@ final class SessionTable {
   /** Subscribes to deliveries, revocations and other gateways' session openings; arms the TTL refresh. */
   Future<Void> start() {
     EventBus bus = vertx.eventBus();
-    refreshTimer = vertx.setPeriodic(ttlSeconds * 1_000L / 3, t -> directory.refresh(List.copyOf(byDevice.keySet()),
-        nodeId, ttlSeconds).onFailure(err -> LOG.warn("session TTL refresh failed: {}", err.toString())));
+    refreshTimer = vertx.setPeriodic(ttlSeconds * 1_000L / 3, t -> reassertAll());
+    restartTimer = vertx.setPeriodic(RESTART_CHECK_MS, t -> checkRedisRestart());
     return Future.all(
         bus.<JsonObject>consumer(Addresses.gatewayDeliver(nodeId), m -> deliver(m.body())).completion(),
         bus.<JsonObject>consumer(Addresses.DEVICE_REVOKED, m -> revoked(m.body())).completion(),
         bus.<JsonObject>consumer(Addresses.SESSION_OPENED, m -> openedElsewhere(m.body())).completion()).mapEmpty();
+  }
+
+  private Future<Void> reassertAll() {
+    return directory.refresh(List.copyOf(byDevice.keySet()), nodeId, ttlSeconds)
+        .onFailure(err -> LOG.warn("session TTL refresh failed: {}", err.toString()));
+  }
+
+  private void checkRedisRestart() {
+    if (checking) {
+      return;
+    }
+    checking = true;
+    directory.serverRunId()
+        .compose(runId -> {
+          boolean restarted = !runId.equals(redisRunId);
+          String before = redisRunId;
+          redisRunId = runId;
+          if (!restarted || before == null && byDevice.isEmpty()) {
+            return Future.<Void>succeededFuture();
+          }
+          LOG.info("Redis run_id {} -> {}: re-registering {} sessions", before, runId, byDevice.size());
+          return reassertAll().onFailure(err -> redisRunId = null);
+        })
+        .onFailure(err -> redisRunId = null)
+        .onComplete(ar -> checking = false);
   }
 
   int size() {
@@ -58,7 +92,9 @@ final class SessionTable {
     if (previous != null) {
       previous.close(Session.CLOSE_REPLACED, "replaced by a newer session of this device");
     }
+    // Published before the device's ready: membership caches that lack this device drop it (Memberships).
     vertx.eventBus().publish(Addresses.SESSION_OPENED, new JsonObject().put("deviceId", session.deviceId.toString())
+        .put("userId", session.userId.toString())
         .put("nodeId", nodeId).put("sessionId", session.sessionId));
     return directory.register(session.deviceId, nodeId, ttlSeconds);
   }
@@ -92,6 +128,7 @@ final class SessionTable {
   /** Closes every session (shutdown); the directory entries are removed as each socket closes. */
   void closeAll() {
     vertx.cancelTimer(refreshTimer);
+    vertx.cancelTimer(restartTimer);
     List.copyOf(byDevice.values()).forEach(s -> s.close(Session.CLOSE_GOING_AWAY, "gateway shutting down"));
   }
 

@@ -27,13 +27,19 @@ final class WsAuthenticator {
   }
 
   Future<AccessClaims> authenticate(ServerWebSocketHandshake hs) {
-    String token = token(hs.headers().get("Authorization"), hs.query());
+    String token;
+    try {
+      token = token(hs.headers().get("Authorization"), hs.query());
+    } catch (IllegalArgumentException malformedEscape) {
+      return Future.failedFuture(Refusal.of(ErrorCode.INVALID_TOKEN, "the access_token parameter is not percent-encoded"));
+    }
     if (token == null) {
       return Future.failedFuture(Refusal.of(ErrorCode.AUTH_REQUIRED, "access token required"));
     }
     return tokens.verify(token)
-        .recover(err -> Future.failedFuture(err instanceof InvalidTokenException
-            ? Refusal.of(ErrorCode.INVALID_TOKEN, err.getMessage()) : err))
+        // Any failure to verify is the token's: its claims are read inside verify too.
+        .recover(err -> Future.failedFuture(Refusal.of(ErrorCode.INVALID_TOKEN, err instanceof InvalidTokenException
+            ? err.getMessage() : "access token rejected")))
         .compose(claims -> revoked.isRevoked(claims.deviceId()).compose(isRevoked -> isRevoked
             ? Future.failedFuture(Refusal.of(ErrorCode.DEVICE_REVOKED, "device revoked"))
             : Future.succeededFuture(claims)));

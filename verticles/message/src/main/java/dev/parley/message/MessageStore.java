@@ -26,7 +26,7 @@ import java.util.UUID;
  * after it and repaired by {@link #loadHead} from the message rows past the hint, so a crash between the writes
  * loses nothing.
  */
-public final class MessageStore {
+public final class MessageStore implements SequencerStore {
   private static final String COLUMNS = MessageTable.COLUMNS;
 
   /** A channel's position: the last stored seq and its hash (seq 0 and the genesis hash for an empty channel). */
@@ -72,13 +72,9 @@ public final class MessageStore {
         .mapEmpty();
   }
 
+  @Override
   public int bucketOf(long seq) {
     return table.bucketOf(seq);
-  }
-
-  /** Inserts the message unless its seq is taken; {@code false} means another writer holds that seq. */
-  public Future<Boolean> insertIfAbsent(Envelope e) {
-    return insertIfAbsent(List.of(e));
   }
 
   /**
@@ -87,6 +83,7 @@ public final class MessageStore {
    * lot — Cassandra only accepts conditional batches whose statements hit a single partition, so callers split at
    * bucket boundaries.
    */
+  @Override
   public Future<Boolean> insertIfAbsent(List<Envelope> samePartition) {
     if (samePartition.isEmpty()) {
       return Future.succeededFuture(true);
@@ -124,6 +121,7 @@ public final class MessageStore {
   }
 
   /** Writes the dedup rows of stored messages of one channel (in parallel: each is its own partition). */
+  @Override
   public Future<Void> writeDedup(List<Envelope> stored) {
     List<Future<?>> writes = new ArrayList<>(stored.size());
     for (Envelope e : stored) {
@@ -136,12 +134,14 @@ public final class MessageStore {
    * Moves the head hint to {@code last} (never backwards: the write timestamp is the seq). Call it only once the
    * dedup rows up to {@code last} are written: a reload rolls forward from the hint and repairs only rows past it.
    */
+  @Override
   public Future<Void> advanceHead(Envelope last) {
     return cassandra.execute(updateHead.bind(last.seq(), last.seq(), ByteBuffer.wrap(last.hash()), last.channelId()))
         .mapEmpty();
   }
 
   /** The seq a (device, clientMsgId) was stored under, or null. */
+  @Override
   public Future<Long> findDuplicate(UUID channelId, UUID device, String clientMsgId) {
     return cassandra.execute(selectDedup.bind(channelId, device, clientMsgId))
         .map(rs -> {
@@ -150,6 +150,7 @@ public final class MessageStore {
         });
   }
 
+  @Override
   public Future<Envelope> read(UUID channelId, long seq) {
     return cassandra.execute(selectOne.bind(channelId, bucketOf(seq), seq)).map(rs -> {
       Row row = rs.one();
@@ -161,6 +162,7 @@ public final class MessageStore {
    * The channel's true head: the hint from {@code channel_heads}, rolled forward over any message rows past it
    * (whose dedup rows are re-written, as their writer may have died before writing them).
    */
+  @Override
   public Future<Head> loadHead(UUID channelId) {
     return cassandra.execute(selectHead.bind(channelId)).compose(rs -> {
       Row row = rs.one();

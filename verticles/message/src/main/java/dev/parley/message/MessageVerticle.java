@@ -6,7 +6,7 @@ import dev.parley.message.delivery.DeliveryMeters;
 import dev.parley.message.delivery.KafkaNotifications;
 import dev.parley.message.delivery.RedisChatState;
 import dev.parley.shared.Addresses;
-import dev.parley.shared.chats.ChatStore;
+import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.deps.KafkaClientConfig;
@@ -33,6 +33,8 @@ public final class MessageVerticle extends VerticleBase {
 
   private final ParleyConfig config;
   private final DependencyClients clients;
+  /** The one clock of this role's object graph: every class below gets it (or its millis) injected. */
+  private final Clock clock = Clock.systemUTC();
   private LogConsumer logConsumer;
   private KafkaProducer<String, String> producer;
 
@@ -47,16 +49,16 @@ public final class MessageVerticle extends VerticleBase {
     String nodeId = config.node().id();
     MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(),
         config.cassandra().messageBucketSize());
-    Memberships memberships = new Memberships(clients.pg(), mc.memberCacheSeconds() * 1_000L, System::currentTimeMillis);
+    Memberships memberships = new Memberships(clients.pg(), mc.memberCacheSeconds() * 1_000L, clock::millis);
     int worker = MsgIdGenerator.workerFor(nodeId, mc.workerId());
-    Sequencer sequencer = new Sequencer(store, new MsgIdGenerator(worker, Clock.systemUTC()), Clock.systemUTC());
+    Sequencer sequencer = new Sequencer(store, new MsgIdGenerator(worker, clock), clock);
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-message-" + nodeId));
-    ChatStore chatStore = new ChatStore(clients.redis());
+    ChatStore chatStore = ChatStore.on(clients.redis());
     EventBus bus = vertx.eventBus();
     Delivery delivery = new Delivery(memberships::devicesOf, new SessionDirectory(clients.redis())::lookup,
         new RedisChatState(chatStore), (node, frames) -> bus.send(Addresses.gatewayDeliver(node), frames.toJson()),
         new KafkaNotifications(producer, config.kafka().notificationsTopic()), new DeliveryMeters(Metrics.registry()));
-    ChatMembership chatMembership = new ChatMembership(chatStore, Clock.systemUTC());
+    ChatMembership chatMembership = new ChatMembership(chatStore, clock);
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaClientConfig.consumer(config.kafka(),
         mc.consumerGroup(), "parley-message-" + nodeId, mc.maxPollRecords()));
     logConsumer = new LogConsumer(vertx, consumer, sequencer, delivery, config.kafka().messagesTopic(),

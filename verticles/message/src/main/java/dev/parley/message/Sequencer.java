@@ -26,6 +26,11 @@ import java.util.UUID;
  * Paxos round instead of one per message). A refused batch means the cached head was stale (a zombie, or a writer
  * that lost its partition): the head is dropped and re-read, and the sends not stored yet are decided again.
  * Callers run one channel's batches strictly one after another (the consumer loop does). Event-loop only.
+ *
+ * <p>Every head this sequencer stored is also kept as the channel's <em>floor</em>, which outlives
+ * {@link #forgetHeads()}: those seqs were acknowledged to clients, so a reloaded head below the floor means the
+ * store lost acknowledged rows (a crashed node that had not synced its commit log). The sequencer then continues
+ * from the floor — leaving a gap that clients see — rather than hand out a seq a client was already told about.
  */
 public final class Sequencer {
   private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
@@ -53,7 +58,7 @@ public final class Sequencer {
                       List<Future<Void>> hints) {
   }
 
-  private final MessageStore store;
+  private final SequencerStore store;
   private final MsgIdGenerator ids;
   private final Clock clock;
   private final Map<UUID, MessageStore.Head> heads = new LinkedHashMap<>(1_024, 0.75f, true) {
@@ -63,7 +68,15 @@ public final class Sequencer {
     }
   };
 
-  public Sequencer(MessageStore store, MsgIdGenerator ids, Clock clock) {
+  /** The last head this sequencer stored per channel; unlike {@link #heads} it survives {@link #forgetHeads()}. */
+  private final Map<UUID, MessageStore.Head> floors = new LinkedHashMap<>(1_024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<UUID, MessageStore.Head> eldest) {
+      return size() > MAX_CACHED_HEADS;
+    }
+  };
+
+  public Sequencer(SequencerStore store, MsgIdGenerator ids, Clock clock) {
     this.store = store;
     this.ids = ids;
     this.clock = clock;
@@ -72,15 +85,6 @@ public final class Sequencer {
   /** Forgets every cached head (partitions moved: another writer may have advanced them). */
   public void forgetHeads() {
     heads.clear();
-  }
-
-  public Future<Outcome> process(SendRecord send) {
-    return process(List.of(send)).map(all -> all.get(0));
-  }
-
-  /** {@link #sequence}, completing once the dedup rows and head hint are written too. */
-  public Future<List<Outcome>> process(List<SendRecord> sends) {
-    return sequence(sends).compose(b -> Future.all(b.recorded(), b.hinted()).map(b.outcomes()));
   }
 
   /**
@@ -184,7 +188,9 @@ public final class Sequencer {
       }
       if (stored > 0) {
         Envelope last = envs.get(stored - 1);
-        heads.put(channel, new MessageStore.Head(last.seq(), last.hash()));
+        MessageStore.Head newHead = new MessageStore.Head(last.seq(), last.hash());
+        heads.put(channel, newHead);
+        floors.put(channel, newHead);
         Future<Void> dedup = store.writeDedup(envs.subList(0, stored));
         call.recordings().add(dedup);
         call.hints().add(dedup.compose(v -> store.advanceHead(last)));
@@ -228,6 +234,16 @@ public final class Sequencer {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return store.loadHead(channelId).onSuccess(h -> heads.put(channelId, h));
+    return store.loadHead(channelId).map(loaded -> {
+      MessageStore.Head floor = floors.get(channelId);
+      MessageStore.Head head = floor != null && floor.lastSeq() > loaded.lastSeq() ? floor : loaded;
+      if (head != loaded) {
+        LOG.error("channel {}: the store's head is seq {} but seq {} was stored and acknowledged: acknowledged "
+            + "messages were lost (was the store's commit log not synced?); continuing after seq {} so no seq is "
+            + "handed out twice", channelId, loaded.lastSeq(), floor.lastSeq(), floor.lastSeq());
+      }
+      heads.put(channelId, head);
+      return head;
+    });
   }
 }

@@ -8,6 +8,7 @@ import dev.parley.shared.it.ItConfig;
 import dev.parley.protocol.ChainHash;
 import dev.parley.protocol.Envelope;
 import dev.parley.protocol.SendRecord;
+import io.vertx.core.Future;
 import dev.parley.stores.messages.MessageReads;
 import dev.parley.stores.messages.MessageTable;
 import io.vertx.core.Vertx;
@@ -78,9 +79,9 @@ class SequencerFencingIT {
                                       int ownerWorker, int ownerSends) {
     Sequencer zombie = sequencer(zombieStore, zombieWorker);
     Sequencer owner = sequencer(store(), ownerWorker);
-    assertThat(await(zombie.process(send(channel, device, "z-0"))).envelope().seq()).isEqualTo(1);
+    assertThat(await(process(zombie, send(channel, device, "z-0"))).envelope().seq()).isEqualTo(1);
     for (int i = 1; i <= ownerSends; i++) {
-      assertThat(await(owner.process(send(channel, device, "o-" + i))).envelope().seq()).isEqualTo(i + 1);
+      assertThat(await(process(owner, send(channel, device, "o-" + i))).envelope().seq()).isEqualTo(i + 1);
     }
     return zombie;
   }
@@ -93,10 +94,10 @@ class SequencerFencingIT {
     MessageStore storeA = store();
     // The partition moves: the new owner writes 2..13 (across a bucket boundary) while the zombie still thinks 1.
     Sequencer zombie = zombieBehindOwner(channel, device, storeA, 1, 2, 12);
-    Sequencer.Outcome late = await(zombie.process(send(channel, device, "z-1")));
+    Sequencer.Outcome late = await(process(zombie, send(channel, device, "z-1")));
     assertThat(late.duplicate()).isFalse();
     assertThat(late.envelope().seq()).isEqualTo(14);
-    Sequencer.Outcome replay = await(zombie.process(send(channel, device, "o-5")));
+    Sequencer.Outcome replay = await(process(zombie, send(channel, device, "o-5")));
     assertThat(replay.duplicate()).as("a send the owner stored is recognised, not stored again").isTrue();
     assertThat(replay.envelope().seq()).isEqualTo(6);
 
@@ -104,6 +105,33 @@ class SequencerFencingIT {
     assertThat(all).extracting(Envelope::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
     assertThat(all.get(0).clientMsgId()).isEqualTo("z-0");
     assertChain(all);
+  }
+
+  @Test
+  @DisplayName("after the store lost acknowledged rows (a crash before the commit-log sync) and the head is reloaded, "
+      + "no seq a client was told about is handed out again")
+  void lostRowsAreNeverReused() {
+    UUID channel = UUID.randomUUID();
+    UUID device = UUID.randomUUID();
+    MessageStore store = store();
+    Sequencer sequencer = sequencer(store, 4);
+    Envelope acked = null;
+    for (int i = 1; i <= 5; i++) {
+      acked = await(process(sequencer, send(channel, device, "m-" + i))).envelope();
+    }
+    // What a Cassandra kill -9 with an unsynced commit log leaves: rows 4 and 5 and the head hint past 3 are gone.
+    String ks = config.cassandra().keyspace();
+    await(clients.cassandra().execute("DELETE FROM " + ks + ".messages WHERE channel_id = " + channel
+        + " AND bucket = 0 AND seq IN (4, 5)"));
+    await(clients.cassandra().execute("DELETE FROM " + ks + ".channel_heads WHERE channel_id = " + channel));
+    sequencer.forgetHeads(); // as the consumer does after a failed batch
+
+    Sequencer.Outcome next = await(process(sequencer, send(channel, device, "m-6")));
+    assertThat(next.envelope().seq()).as("seq after the acknowledged seq 5").isEqualTo(6);
+    assertThat(ChainHash.next(acked.hash(), 6, next.envelope().msgId(), next.envelope().senderUser(), device,
+        "application", next.envelope().payload())).as("the chain continues from the acknowledged seq 5")
+        .isEqualTo(next.envelope().hash());
+    assertThat(await(reads().range(channel, 1, 10))).extracting(Envelope::seq).containsExactly(1L, 2L, 3L, 6L);
   }
 
   @Test
@@ -116,13 +144,13 @@ class SequencerFencingIT {
     byte[] hash = ChainHash.next(ChainHash.genesis(), 1, 42, s.senderUser(), device, s.kind(), s.payload());
     Envelope half = new Envelope(channel, 1, 42, hash, s.senderUser(), device, "crash-1", "application", s.payload(),
         System.currentTimeMillis());
-    assertThat(await(store.insertIfAbsent(half))).isTrue();
+    assertThat(await(store.insertIfAbsent(List.of(half)))).isTrue();
 
     Sequencer successor = sequencer(store(), 3);
-    Sequencer.Outcome retry = await(successor.process(s));
+    Sequencer.Outcome retry = await(process(successor, s));
     assertThat(retry.duplicate()).isTrue();
     assertThat(retry.envelope().seq()).isEqualTo(1);
-    Sequencer.Outcome next = await(successor.process(send(channel, device, "crash-2")));
+    Sequencer.Outcome next = await(process(successor, send(channel, device, "crash-2")));
     assertThat(next.envelope().seq()).isEqualTo(2);
     assertChain(await(reads().range(channel, 1, 10)));
   }
@@ -134,9 +162,9 @@ class SequencerFencingIT {
     UUID device = UUID.randomUUID();
     MessageStore store = store();
     Sequencer sequencer = sequencer(store, 4);
-    assertThat(await(sequencer.process(send(channel, device, "early"))).envelope().seq()).isEqualTo(1);
+    assertThat(await(process(sequencer, send(channel, device, "early"))).envelope().seq()).isEqualTo(1);
 
-    List<Sequencer.Outcome> out = await(sequencer.process(List.of(send(channel, device, "a"),
+    List<Sequencer.Outcome> out = await(process(sequencer, List.of(send(channel, device, "a"),
         send(channel, device, "b"), send(channel, device, "a"), send(channel, device, "early"),
         send(channel, device, "c"), send(channel, device, "early"))));
     assertThat(out).extracting(o -> o.envelope().seq()).containsExactly(2L, 3L, 2L, 1L, 4L, 1L);
@@ -147,7 +175,7 @@ class SequencerFencingIT {
     assertThat(all).extracting(Envelope::clientMsgId).containsExactly("early", "a", "b", "c");
     assertChain(all);
     // The dedup rows of the batch were written: a later retry of "b" is recognised.
-    Sequencer.Outcome retry = await(sequencer(store(), 5).process(send(channel, device, "b")));
+    Sequencer.Outcome retry = await(process(sequencer(store(), 5), send(channel, device, "b")));
     assertThat(retry.duplicate()).isTrue();
     assertThat(retry.envelope().seq()).isEqualTo(3);
   }
@@ -160,13 +188,13 @@ class SequencerFencingIT {
     MessageStore store = store();
     Sequencer sequencer = sequencer(store, 6);
     for (int i = 1; i <= 8; i++) {
-      await(sequencer.process(send(channel, device, "pre-" + i)));
+      await(process(sequencer, send(channel, device, "pre-" + i)));
     }
     List<SendRecord> batch = new java.util.ArrayList<>();
     for (int i = 1; i <= 15; i++) {
       batch.add(send(channel, device, "batch-" + i));
     }
-    List<Sequencer.Outcome> out = await(sequencer.process(batch));
+    List<Sequencer.Outcome> out = await(process(sequencer, batch));
     assertThat(out).extracting(o -> o.envelope().seq()).containsExactlyElementsOf(
         java.util.stream.LongStream.rangeClosed(9, 23).boxed().toList());
     assertThat(out).noneMatch(Sequencer.Outcome::duplicate);
@@ -176,7 +204,7 @@ class SequencerFencingIT {
         java.util.stream.LongStream.rangeClosed(1, 23).boxed().toList());
     assertChain(all);
     // A fresh writer finds the same head (the hint points at 23).
-    assertThat(await(sequencer(store(), 7).process(send(channel, device, "after"))).envelope().seq()).isEqualTo(24);
+    assertThat(await(process(sequencer(store(), 7), send(channel, device, "after"))).envelope().seq()).isEqualTo(24);
   }
 
   @Test
@@ -187,7 +215,7 @@ class SequencerFencingIT {
     MessageStore store = store();
     Sequencer zombie = zombieBehindOwner(channel, device, store, 8, 9, 3);
     // The zombie's batch would take 2..5 (the owner holds 2..4): none of it may be stored there.
-    List<Sequencer.Outcome> out = await(zombie.process(List.of(send(channel, device, "z-1"),
+    List<Sequencer.Outcome> out = await(process(zombie, List.of(send(channel, device, "z-1"),
         send(channel, device, "o-2"), send(channel, device, "z-2"), send(channel, device, "z-1"))));
     assertThat(out).extracting(o -> o.envelope().seq()).containsExactly(5L, 3L, 6L, 5L);
     assertThat(out).extracting(Sequencer.Outcome::duplicate).containsExactly(false, true, false, true);
@@ -206,15 +234,15 @@ class SequencerFencingIT {
     Sequencer writer = sequencer(store, 10);
     Envelope eighth = null;
     for (int i = 1; i <= 8; i++) {
-      eighth = await(writer.process(send(channel, device, "w-" + i))).envelope();
+      eighth = await(process(writer, send(channel, device, "w-" + i))).envelope();
     }
     // Another writer holds seq 11 (in the next bucket) behind this writer's back.
     SendRecord other = send(channel, UUID.randomUUID(), "other-11");
     Envelope taken = new Envelope(channel, 11, 4242, ChainHash.genesis(), other.senderUser(), other.senderDevice(),
         other.clientMsgId(), other.kind(), other.payload(), System.currentTimeMillis());
-    assertThat(await(store.insertIfAbsent(taken))).isTrue();
+    assertThat(await(store.insertIfAbsent(List.of(taken)))).isTrue();
 
-    List<Sequencer.Outcome> out = await(writer.process(List.of(send(channel, device, "b-9"),
+    List<Sequencer.Outcome> out = await(process(writer, List.of(send(channel, device, "b-9"),
         send(channel, device, "b-10"), send(channel, device, "b-11"), send(channel, device, "b-12"))));
     assertThat(out).extracting(o -> o.envelope().seq()).containsExactly(9L, 10L, 12L, 13L);
     assertThat(out).noneMatch(Sequencer.Outcome::duplicate);
@@ -232,5 +260,15 @@ class SequencerFencingIT {
       assertThat(Arrays.equals(expected, e.hash())).as("hash of seq " + e.seq()).isTrue();
       prev = e.hash();
     }
+  }
+
+  /** Sequences one send and waits for its dedup row and head hint too. */
+  private static Future<Sequencer.Outcome> process(Sequencer sequencer, SendRecord send) {
+    return process(sequencer, List.of(send)).map(all -> all.get(0));
+  }
+
+  /** {@link Sequencer#sequence}, completing once the dedup rows and head hint are written too. */
+  private static Future<List<Sequencer.Outcome>> process(Sequencer sequencer, List<SendRecord> sends) {
+    return sequencer.sequence(sends).compose(b -> Future.all(b.recorded(), b.hinted()).map(b.outcomes()));
   }
 }

@@ -2,6 +2,8 @@ package dev.parley.node;
 
 import dev.parley.api.ApiVerticle;
 import dev.parley.discovery.DiscoveryVerticle;
+import dev.parley.gateway.GatewayVerticle;
+import dev.parley.message.MessageVerticle;
 import dev.parley.presence.PresenceVerticle;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.config.Role;
@@ -13,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -25,20 +26,13 @@ import java.util.function.BiFunction;
 final class RoleDeployer {
   private static final Logger LOG = LoggerFactory.getLogger(RoleDeployer.class);
 
-  /** Role to the factory of its verticle. Filled as the role modules land (see README, "Roles"). */
-  private static final Map<Role, BiFunction<ParleyConfig, DependencyClients, Deployable>> FACTORIES =
-      new EnumMap<>(Role.class);
-
-  static {
-    FACTORIES.put(Role.GATEWAY, dev.parley.gateway.GatewayVerticle::new);
-    FACTORIES.put(Role.MESSAGE, dev.parley.message.MessageVerticle::new);
-  }
-
-  static {
-    FACTORIES.put(Role.DISCOVERY, DiscoveryVerticle::new);
-    FACTORIES.put(Role.PRESENCE, PresenceVerticle::new);
-    FACTORIES.put(Role.API, ApiVerticle::new);
-  }
+  /** Role to the factory of its verticle (immutable; a role without an entry has no verticle yet). */
+  private static final Map<Role, BiFunction<ParleyConfig, DependencyClients, Deployable>> FACTORIES = Map.of(
+      Role.GATEWAY, GatewayVerticle::new,
+      Role.MESSAGE, MessageVerticle::new,
+      Role.DISCOVERY, DiscoveryVerticle::new,
+      Role.PRESENCE, PresenceVerticle::new,
+      Role.API, ApiVerticle::new);
 
   private RoleDeployer() {
   }

@@ -66,7 +66,7 @@ final class MessagePathFixture implements AutoCloseable {
     DependencyClients deps = DependencyClients.create(vertx, config, EnumSet.of(dev.parley.shared.deps.Dependency.POSTGRES));
     this.pg = deps.pg();
     this.tokens = new AccessTokens(vertx, await(JwtKeys.load(vertx, ItConfig.keysDir().toString(), "", true)),
-        config.auth().issuer(), config.auth().audience(), 3_600);
+        config.auth().issuer(), config.auth().audience(), 3_600, 0, java.time.Clock.systemUTC());
     createTopic();
   }
 

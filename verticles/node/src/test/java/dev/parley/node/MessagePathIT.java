@@ -87,6 +87,28 @@ class MessagePathIT {
   }
 
   @Test
+  @DisplayName("a new device of a member gets msg and chat frames from its first session on, despite the member cache")
+  void newDeviceHearsAtOnce() {
+    Device a = fx.user();
+    Device b1 = fx.user();
+    UUID channel = fx.channel(a, List.of(a, b1));
+    Conn ca = fx.connect(a, "mp-gw1", "mp-gw2");
+    Conn cb1 = fx.connect(b1, "mp-gw2", "mp-gw1");
+    await(ca.client().send(channel, "application", bytes("warms the message node's member cache")));
+    eventually(WAIT, () -> cb1.received().size() == 1, () -> "B1 has " + cb1.received().size());
+
+    // B logs in on a new device after the channel's device list was cached (message.memberCacheSeconds = 30).
+    Device b2 = fx.device(b1.userId());
+    Conn cb2 = fx.connect(b2, "mp-gw1", "mp-gw2");
+    await(ca.client().send(channel, "application", bytes("for every device of B")));
+    // Live: well inside the cache TTL, and no history sync was asked for.
+    eventually(Duration.ofSeconds(5), () -> cb2.frames().stream().anyMatch(f -> "msg".equals(f.getString("type"))),
+        () -> "B2 got no msg frame; frames: " + cb2.frames());
+    eventually(Duration.ofSeconds(5), () -> cb2.frames().stream().anyMatch(f -> "chat".equals(f.getString("type"))),
+        () -> "B2 got no chat frame; frames: " + cb2.frames());
+  }
+
+  @Test
   @DisplayName("the same send retried 5 times with one clientMsgId is stored once and delivered once")
   void retriedSendIsStoredOnce() {
     Device a = fx.user();
@@ -164,6 +186,29 @@ class MessagePathIT {
     await(ca.client().sendRaw("[1,2]"));
     eventually(WAIT, () -> hasError(ca, "malformed_frame") && hasError(ca, "unknown_type"), ca.client().errors()::toString);
 
+    // Strict JSON: a comment makes a ping malformed, not a pong (issue 12, item 8).
+    // The five refusals above (not_a_member, payload_too_large, two malformed_frame, unknown_type) have all arrived.
+    eventually(WAIT, () -> ca.client().errors().size() >= 5, ca.client().errors()::toString);
+    int before = ca.client().errors().size();
+    await(ca.client().sendRaw("/*c*/{\"type\":\"ping\",\"id\":\"commented\"}"));
+    // NUL in a field, and a clientMsgId that is itself refused: the error echoes it as received (item 10).
+    await(ca.client().sendRaw("{\"type\":\"send\",\"channelId\":\"" + channel + "\",\"clientMsgId\":\"a\\u0000b\","
+        + "\"payload\":\"AA==\"}"));
+    await(ca.client().sendRaw(new JsonObject().put("type", "send").put("channelId", channel.toString())
+        .put("clientMsgId", "not valid!").put("payload", "AA==").encode()));
+    await(ca.client().sendRaw(new JsonObject().put("type", "send").put("channelId", channel.toString())
+        .put("clientMsgId", "unpadded").put("payload", "AA").encode()));
+    eventually(WAIT, () -> ca.client().errors().size() >= before + 4, ca.client().errors()::toString);
+    List<JsonObject> strict = List.copyOf(ca.client().errors()).subList(before, before + 4);
+    assertThat(strict.get(0).getString("code")).isEqualTo("malformed_frame");
+    assertThat(strict.get(1).getString("code")).isEqualTo("invalid_field");
+    assertThat(strict.get(1).getString("field")).isEqualTo("clientMsgId");
+    assertThat(List.of(strict.get(2).getString("code"), strict.get(2).getString("field"),
+        strict.get(2).getString("clientMsgId"))).containsExactly("invalid_field", "clientMsgId", "not valid!");
+    assertThat(List.of(strict.get(3).getString("code"), strict.get(3).getString("field"),
+        strict.get(3).getString("clientMsgId"))).containsExactly("invalid_field", "payload", "unpadded");
+    assertThat(ca.frames().stream().noneMatch(f -> "commented".equals(f.getValue("id")))).isTrue();
+
     String flood = new JsonObject().put("type", "send").put("channelId", channel.toString()).put("clientMsgId", "flood")
         .put("payload", "AA==").encode();
     for (int i = 0; i < 400; i++) {
@@ -186,8 +231,12 @@ class MessagePathIT {
     Throwable badToken = await(client.connect(new WebSocketConnectOptions()
             .setAbsoluteURI(fx.wsUrl("mp-gw1") + "?access_token=not.a.token"))
         .map(ws -> (Throwable) null).recover(Future::succeededFuture));
+    Throwable appended = await(client.connect(new WebSocketConnectOptions().setAbsoluteURI(fx.wsUrl("mp-gw1"))
+            .addHeader("Authorization", "Bearer " + fx.user().token() + "x"))
+        .map(ws -> (Throwable) null).recover(Future::succeededFuture));
     assertThat(noToken).isNotNull().hasMessageContaining("401");
     assertThat(badToken).isNotNull().hasMessageContaining("401");
+    assertThat(appended).as("a genuine token with one character appended").isNotNull().hasMessageContaining("401");
   }
 
   @Test

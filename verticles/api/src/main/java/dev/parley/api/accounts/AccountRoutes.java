@@ -18,8 +18,9 @@ import java.util.UUID;
 
 /**
  * {@code /v1/auth/*} (signup, login, refresh, logout), {@code /v1/me} and user look-up. Signup and login are rate
- * limited per client address and login also per account name, before any password hashing happens, so the
- * expensive hash cannot be used to exhaust the node.
+ * limited per client address and login also per (account, address) and per account (see
+ * {@link RateLimiter#login}), before any password hashing happens, so the expensive hash cannot be used to exhaust
+ * the node.
  */
 public final class AccountRoutes {
   private final AccountService accounts;
@@ -66,11 +67,11 @@ public final class AccountRoutes {
     UUID deviceId = body.optionalUuid("deviceId");
     // Case-folded and bounded, so "Alice" and "alice" share one budget and junk cannot bloat Redis keys.
     String account = username.toLowerCase(Locale.ROOT).substring(0, Math.min(64, username.length()));
-    Replies.json(ctx, 200, limiter.hit(Bucket.LOGIN_ADDRESS, clientAddress(ctx))
-        .compose(v -> limiter.hit(Bucket.LOGIN_ACCOUNT, account))
+    String address = clientAddress(ctx);
+    Replies.json(ctx, 200, limiter.login(account, address)
         .compose(v -> accounts.authenticate(username, password))
         .compose(userId -> tokens.login(userId, deviceName, deviceId))
-        .compose(pair -> limiter.clear(Bucket.LOGIN_ACCOUNT, account).map(pair))
+        .compose(pair -> limiter.loginSucceeded(account, address).map(pair))
         .compose(this::withGateway));
   }
 

@@ -1,8 +1,8 @@
 package dev.parley.api.chats;
 
-import dev.parley.shared.chats.ChatStateService;
-import dev.parley.shared.chats.ChatStore;
-import dev.parley.shared.chats.DevicePush;
+import dev.parley.chatstate.ChatStateService;
+import dev.parley.chatstate.ChatStore;
+import dev.parley.chatstate.LiveFrames;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.membership.Memberships;
 import dev.parley.shared.session.SessionDirectory;
@@ -14,11 +14,11 @@ import io.vertx.sqlclient.Pool;
 public record ChatApi(ChatListService list, ChatStateService state) {
 
   public static ChatApi create(Vertx vertx, ParleyConfig config, Pool pg, Redis redis) {
-    ChatStore store = new ChatStore(redis);
+    ChatStore store = ChatStore.on(redis);
     // Uncached (TTL 0): a REST call checks membership in PostgreSQL itself, so a removed member is refused at once
     // without this node having to hear the membership event.
     Memberships members = new Memberships(pg, 0, System::currentTimeMillis);
-    DevicePush push = new DevicePush(vertx.eventBus(), new SessionDirectory(redis));
+    LiveFrames push = new LiveFrames(vertx.eventBus(), new SessionDirectory(redis));
     return new ChatApi(new ChatListService(pg, store, config.chats().indexSyncSeconds(), config.chats().maxPageSize()),
         new ChatStateService(store, members, push, config.chats().receiptsMaxGroupSize()));
   }

@@ -3,7 +3,7 @@ package dev.parley.api.chats;
 import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
 import dev.parley.protocol.ChatFrames;
-import dev.parley.shared.chats.ChatStore;
+import dev.parley.chatstate.ChatStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -54,16 +54,16 @@ public final class ChatListService {
   /** A page: {@code {chats:[…], nextCursor}}; {@code nextCursor} is null on the last page. */
   public Future<JsonObject> list(UUID user, String cursor, int limit) {
     ChatStore.IndexEntry after = parseCursor(cursor);
-    return store.pageAndSynced(user, after, limit)
+    return store.index().pageAndSynced(user, after, limit)
         .compose(page -> page.synced() ? Future.succeededFuture(page.entries())
-            : sync(user).compose(v -> store.page(user, after, limit)))
+            : sync(user).compose(v -> store.index().page(user, after, limit)))
         .compose(entries -> {
           List<UUID> ids = entries.stream().map(ChatStore.IndexEntry::channelId).toList();
           return items(user, ids).map(items -> {
             Set<UUID> stale = new HashSet<>(ids);
             stale.removeAll(items.keySet());
             if (!stale.isEmpty()) {
-              store.unindex(user, stale);
+              store.index().unindex(user, stale);
             }
             JsonArray chats = new JsonArray();
             for (ChatStore.IndexEntry e : entries) {
@@ -108,7 +108,7 @@ public final class ChatListService {
         .compose(rows -> {
           Map<UUID, Long> joined = new HashMap<>();
           rows.forEach(r -> joined.put(r.getUUID(0), r.getOffsetDateTime(1).toInstant().toEpochMilli()));
-          return store.sync(user, joined, syncSeconds);
+          return store.index().sync(user, joined, syncSeconds);
         });
   }
 
@@ -134,7 +134,7 @@ public final class ChatListService {
           people.add(meta.peer());
         }
       }
-      return store.snapshots(stateUsers, people).map(snapshot -> {
+      return store.snapshots().snapshots(stateUsers, people).map(snapshot -> {
         Map<UUID, ChatStore.ChannelSnapshot> snaps = snapshot.channels();
         Set<UUID> off = snapshot.receiptsOff();
         Map<UUID, JsonObject> out = new HashMap<>();

@@ -76,13 +76,13 @@ public final class ChatRoutes {
 
   private void settings(RoutingContext ctx) {
     UUID me = caller(ctx).userId();
-    Replies.json(ctx, 200, chats.state().store().receiptsOff(java.util.List.of(me))
+    Replies.json(ctx, 200, chats.state().store().settings().receiptsOff(java.util.List.of(me))
         .map(off -> new JsonObject().put("readReceipts", !off.contains(me))));
   }
 
   private void updateSettings(RoutingContext ctx) {
     boolean on = bool(ctx, "readReceipts");
-    Replies.json(ctx, 200, chats.state().store().setReadReceipts(caller(ctx).userId(), on)
+    Replies.json(ctx, 200, chats.state().store().settings().setReadReceipts(caller(ctx).userId(), on)
         .map(v -> new JsonObject().put("readReceipts", on)));
   }
 

@@ -67,6 +67,7 @@ public final class DeviceService {
                 + "AND user_id = $2 AND revoked_at IS NULL").execute(Tuple.of(deviceId, userId, now))
             .compose(rows -> rows.rowCount() == 0 ? Future.failedFuture(notFound(deviceId))
                 : TokenService.revokeAllOfDevice(conn, deviceId, now))
+            .compose(v -> dev.parley.api.keys.DeviceKeyLogAppender.removed(conn, userId, deviceId, now))
             .compose(v -> revokedDevices.revoke(userId, deviceId)));
   }
 

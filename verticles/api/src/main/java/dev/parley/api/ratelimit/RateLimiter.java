@@ -31,7 +31,10 @@ public final class RateLimiter {
 
   /** What is limited; the name is part of the Redis key. */
   public enum Bucket {
+    /** The per-account ceiling; only addresses that never logged in to the account count and are held by it. */
     LOGIN_ACCOUNT("login:account"),
+    /** Guessing from one address at one account: the tight limit, which locks no one else out. */
+    LOGIN_PAIR("login:pair"),
     LOGIN_ADDRESS("login:address"),
     SIGNUP_ADDRESS("signup:address");
 
@@ -54,6 +57,7 @@ public final class RateLimiter {
   public Future<Void> hit(Bucket bucket, String subject) {
     int limit = switch (bucket) {
       case LOGIN_ACCOUNT -> config.loginPerAccount();
+      case LOGIN_PAIR -> config.loginPerAccountAndAddress();
       case LOGIN_ADDRESS -> config.loginPerAddress();
       case SIGNUP_ADDRESS -> config.signupPerAddress();
     };
@@ -76,7 +80,37 @@ public final class RateLimiter {
     });
   }
 
-  /** Forgets the attempts of {@code subject} (a successful login clears its account's failures). */
+  /**
+   * Counts one login attempt for {@code account} from {@code address} and fails with 429 when any applicable limit
+   * is exceeded: per address (one address guessing many accounts), per (account, address) pair (one address
+   * guessing one account) and, only for an address that has never logged in to the account, a much higher
+   * per-account ceiling (many addresses guessing one account). Because the ceiling never applies to an address
+   * the owner has used, failed guesses from elsewhere cannot lock the owner out.
+   */
+  public Future<Void> login(String account, String address) {
+    return hit(Bucket.LOGIN_ADDRESS, address)
+        .compose(v -> hit(Bucket.LOGIN_PAIR, pair(account, address)))
+        .compose(v -> redis.send(Request.cmd(Command.EXISTS).arg(knownKey(account, address))))
+        .compose(known -> known.toInteger() == 1 ? Future.succeededFuture() : hit(Bucket.LOGIN_ACCOUNT, account));
+  }
+
+  /** After a good password: the pair's failures are forgotten and the address is known to the account. */
+  public Future<Void> loginSucceeded(String account, String address) {
+    long ttl = Math.multiplyExact(config.knownAddressDays(), 86_400L);
+    return clear(Bucket.LOGIN_PAIR, pair(account, address))
+        .compose(v -> redis.send(Request.cmd(Command.SET).arg(knownKey(account, address)).arg("1").arg("EX").arg(ttl)))
+        .mapEmpty();
+  }
+
+  private static String pair(String account, String address) {
+    return account + "|" + address;
+  }
+
+  public static String knownKey(String account, String address) {
+    return KEY_PREFIX + "login:known:" + pair(account, address);
+  }
+
+  /** Forgets the attempts of {@code subject}. */
   public Future<Void> clear(Bucket bucket, String subject) {
     return redis.send(Request.cmd(Command.DEL).arg(key(bucket, subject))).mapEmpty();
   }

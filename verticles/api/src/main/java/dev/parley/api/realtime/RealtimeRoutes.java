@@ -1,6 +1,7 @@
 package dev.parley.api.realtime;
 
 import dev.parley.shared.Refusal;
+import dev.parley.shared.ids.Ids;
 import dev.parley.api.http.BearerAuth;
 import dev.parley.api.http.JsonBody;
 import dev.parley.api.http.Replies;
@@ -52,11 +53,7 @@ public final class RealtimeRoutes {
     }
     List<UUID> users = new ArrayList<>(parts.length);
     for (String part : parts) {
-      try {
-        users.add(UUID.fromString(part.trim()));
-      } catch (IllegalArgumentException e) {
-        throw new Refusal(ErrorCode.INVALID_FIELD, "userIds", "not a user id: " + part);
-      }
+      users.add(Ids.parse("userIds", part));
     }
     Replies.json(ctx, 200, realtime.presence().states(BearerAuth.caller(ctx).userId(), users));
   }

@@ -2,7 +2,7 @@ package dev.parley.api.chats;
 
 import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
-import dev.parley.shared.chats.ChatStore;
+import dev.parley.chatstate.ChatStore;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.parley.message.delivery;
 
 import dev.parley.shared.Addresses;
-import dev.parley.shared.chats.ChatStore;
+import dev.parley.chatstate.ChatStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -44,11 +44,11 @@ public final class ChatMembership {
     }
     Future<Void> done;
     if ("removed".equals(body.getString("change"))) {
-      done = store.unindex(userId, List.of(channelId)).compose(v -> store.forget(channelId, userId));
+      done = store.index().unindex(userId, List.of(channelId)).compose(v -> store.cursors().forget(channelId, userId));
     } else {
-      done = store.touch(channelId, List.of(userId), clock.millis())
-          .compose(v -> store.head(channelId))
-          .compose(head -> store.markRead(channelId, userId, head.seq()))
+      done = store.index().touch(channelId, List.of(userId), clock.millis())
+          .compose(v -> store.heads().head(channelId))
+          .compose(head -> store.cursors().markRead(channelId, userId, head.seq()))
           .mapEmpty();
     }
     done.onFailure(err -> LOG.warn("channel {} user {}: chat index membership update failed: {}", channelId, userId,

@@ -1,7 +1,7 @@
 package dev.parley.message.delivery;
 
 import dev.parley.protocol.Envelope;
-import dev.parley.shared.chats.ChatStore;
+import dev.parley.chatstate.ChatStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -23,21 +23,21 @@ public final class RedisChatState implements ChatState {
 
   @Override
   public Future<Void> advanceHead(Envelope newest) {
-    return store.updateHead(newest.channelId(), newest.seq(), newest.ts(), newest.toJson()).mapEmpty();
+    return store.heads().updateHead(newest.channelId(), newest.seq(), newest.ts(), newest.toJson()).mapEmpty();
   }
 
   @Override
   public Future<Void> index(UUID channelId, Collection<UUID> users, long ts, Map<UUID, Long> readUpTo) {
     List<Future<?>> writes = new ArrayList<>(readUpTo.size() + 1);
-    writes.add(store.touch(channelId, users, ts));
-    readUpTo.forEach((user, seq) -> writes.add(store.markRead(channelId, user, seq)));
+    writes.add(store.index().touch(channelId, users, ts));
+    readUpTo.forEach((user, seq) -> writes.add(store.cursors().markRead(channelId, user, seq)));
     return Future.all(writes).mapEmpty();
   }
 
   @Override
   public Future<Map<UUID, JsonObject>> views(Envelope newest, Collection<UUID> users) {
     UUID channelId = newest.channelId();
-    return store.snapshots(Map.of(channelId, List.copyOf(users))).map(snap -> {
+    return store.snapshots().snapshots(Map.of(channelId, List.copyOf(users))).map(snap -> {
       ChatStore.ChannelSnapshot s = snap.get(channelId);
       // The head may already be past this message (a later one was indexed first): show the newer one.
       ChatStore.Head head = s.head().seq() >= newest.seq() ? s.head()
@@ -50,6 +50,6 @@ public final class RedisChatState implements ChatState {
 
   @Override
   public Future<Set<UUID>> muted(UUID channelId, Collection<UUID> users) {
-    return store.mutedAmong(channelId, users);
+    return store.cursors().mutedAmong(channelId, users);
   }
 }

@@ -1,4 +1,4 @@
-package dev.parley.shared.chats;
+package dev.parley.chatstate;
 
 import dev.parley.protocol.ChatFrames;
 import dev.parley.shared.ErrorCode;
@@ -24,13 +24,13 @@ import java.util.UUID;
 public final class ChatStateService {
   private final ChatStore store;
   private final Memberships members;
-  private final DevicePush push;
+  private final LiveFrames push;
   private final int receiptsMaxGroupSize;
 
   /**
    * @param receiptsMaxGroupSize receipts are sent in channels of at most this many members (DMs always)
    */
-  public ChatStateService(ChatStore store, Memberships members, DevicePush push, int receiptsMaxGroupSize) {
+  public ChatStateService(ChatStore store, Memberships members, LiveFrames push, int receiptsMaxGroupSize) {
     this.store = store;
     this.members = members;
     this.push = push;
@@ -59,7 +59,7 @@ public final class ChatStateService {
    */
   public Future<JsonObject> markRead(UUID user, UUID device, UUID channelId, long seq) {
     return requireMember(channelId, user)
-        .compose(v -> store.markRead(channelId, user, seq))
+        .compose(v -> store.cursors().markRead(channelId, user, seq))
         .compose(adv -> current(user, channelId).compose(view -> {
           Future<Void> sync = adv.advanced() || adv.markCleared() ? toOwnDevices(user, device, channelId, view)
               : Future.succeededFuture();
@@ -71,7 +71,7 @@ public final class ChatStateService {
   /** Flags the chat as unread for the user (shown unread even at zero count) until the user next reads it. */
   public Future<JsonObject> markUnread(UUID user, UUID device, UUID channelId) {
     return requireMember(channelId, user)
-        .compose(v -> store.setMarkedUnread(channelId, user, true))
+        .compose(v -> store.cursors().setMarkedUnread(channelId, user, true))
         .compose(v -> current(user, channelId))
         .compose(view -> toOwnDevices(user, device, channelId, view).map(view));
   }
@@ -79,7 +79,7 @@ public final class ChatStateService {
   /** Mutes or unmutes the chat for the user: no push notifications, still counted unread. */
   public Future<JsonObject> setMuted(UUID user, UUID device, UUID channelId, boolean muted) {
     return requireMember(channelId, user)
-        .compose(v -> store.setMuted(channelId, user, muted))
+        .compose(v -> store.cursors().setMuted(channelId, user, muted))
         .compose(v -> current(user, channelId))
         .compose(view -> toOwnDevices(user, device, channelId, view).map(view));
   }
@@ -87,7 +87,7 @@ public final class ChatStateService {
   /** A device received the channel's messages up to {@code seq}: a delivery receipt to the other members. */
   public Future<Void> delivered(UUID user, UUID channelId, long seq) {
     return requireMember(channelId, user)
-        .compose(v -> store.markDelivered(channelId, user, seq))
+        .compose(v -> store.cursors().markDelivered(channelId, user, seq))
         .compose(adv -> adv.advanced() ? receipt(user, channelId, "delivered", adv.cursor(), false)
             : Future.succeededFuture());
   }
@@ -101,12 +101,12 @@ public final class ChatStateService {
           targets.add(d.deviceId());
         }
       });
-      return push.push(List.of(new DevicePush.Part(ChatFrames.typing(channelId, user, device, started), targets)));
+      return push.push(List.of(new LiveFrames.Part(ChatFrames.typing(channelId, user, device, started), targets)));
     });
   }
 
   private Future<JsonObject> current(UUID user, UUID channelId) {
-    return store.snapshots(Map.of(channelId, List.of(user)))
+    return store.snapshots().snapshots(Map.of(channelId, List.of(user)))
         .map(s -> s.get(channelId).head().chatFrame(channelId, s.get(channelId).of(user)));
   }
 
@@ -118,7 +118,7 @@ public final class ChatStateService {
           mine.add(d.deviceId());
         }
       });
-      return push.push(List.of(new DevicePush.Part(view, mine)));
+      return push.push(List.of(new LiveFrames.Part(view, mine)));
     });
   }
 
@@ -137,7 +137,7 @@ public final class ChatStateService {
       if (users.size() > receiptsMaxGroupSize) {
         return Future.succeededFuture();
       }
-      Future<Set<UUID>> off = reciprocal ? store.receiptsOff(users) : Future.succeededFuture(Set.of());
+      Future<Set<UUID>> off = reciprocal ? store.settings().receiptsOff(users) : Future.succeededFuture(Set.of());
       return off.compose(optedOut -> {
         if (optedOut.contains(user)) {
           return Future.succeededFuture();
@@ -148,7 +148,7 @@ public final class ChatStateService {
             targets.add(d.deviceId());
           }
         }
-        return push.push(List.of(new DevicePush.Part(ChatFrames.receipt(channelId, user, kind, seq), targets)));
+        return push.push(List.of(new LiveFrames.Part(ChatFrames.receipt(channelId, user, kind, seq), targets)));
       });
     });
   }

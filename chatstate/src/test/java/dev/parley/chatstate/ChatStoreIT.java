@@ -1,4 +1,4 @@
-package dev.parley.shared.chats;
+package dev.parley.chatstate;
 
 import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.deps.DependencyClients;
@@ -31,7 +31,7 @@ class ChatStoreIT {
   static void start() {
     vertx = Vertx.vertx();
     clients = DependencyClients.create(vertx, ItConfig.load(vertx), java.util.EnumSet.of(Dependency.REDIS));
-    store = new ChatStore(clients.redis());
+    store = ChatStore.on(clients.redis());
   }
 
   @AfterAll
@@ -49,19 +49,19 @@ class ChatStoreIT {
   void cursorsMonotonicAndCapped() {
     UUID ch = UUID.randomUUID();
     UUID user = UUID.randomUUID();
-    assertThat(await(store.updateHead(ch, 5, 5_000, env(5)))).isTrue();
-    assertThat(await(store.updateHead(ch, 3, 3_000, env(3)))).isFalse();
-    assertThat(await(store.head(ch)).seq()).isEqualTo(5);
+    assertThat(await(store.heads().updateHead(ch, 5, 5_000, env(5)))).isTrue();
+    assertThat(await(store.heads().updateHead(ch, 3, 3_000, env(3)))).isFalse();
+    assertThat(await(store.heads().head(ch)).seq()).isEqualTo(5);
 
-    assertThat(await(store.markRead(ch, user, 3))).isEqualTo(new ChatStore.Advance(3, 5, true, false));
-    assertThat(await(store.markRead(ch, user, 2))).isEqualTo(new ChatStore.Advance(3, 5, false, false));
-    assertThat(await(store.markRead(ch, user, 99))).isEqualTo(new ChatStore.Advance(5, 5, true, false));
-    assertThat(await(store.markDelivered(ch, user, 4)).cursor()).isEqualTo(4);
+    assertThat(await(store.cursors().markRead(ch, user, 3))).isEqualTo(new ChatStore.Advance(3, 5, true, false));
+    assertThat(await(store.cursors().markRead(ch, user, 2))).isEqualTo(new ChatStore.Advance(3, 5, false, false));
+    assertThat(await(store.cursors().markRead(ch, user, 99))).isEqualTo(new ChatStore.Advance(5, 5, true, false));
+    assertThat(await(store.cursors().markDelivered(ch, user, 4)).cursor()).isEqualTo(4);
 
-    await(store.setMarkedUnread(ch, user, true));
-    assertThat(await(store.states(ch, List.of(user))).get(user)).isEqualTo(new ChatStore.MemberState(5, 4, true, false));
+    await(store.cursors().setMarkedUnread(ch, user, true));
+    assertThat(await(store.cursors().states(ch, List.of(user))).get(user)).isEqualTo(new ChatStore.MemberState(5, 4, true, false));
     // Reading clears the mark even when the cursor does not move.
-    assertThat(await(store.markRead(ch, user, 5))).isEqualTo(new ChatStore.Advance(5, 5, false, true));
+    assertThat(await(store.cursors().markRead(ch, user, 5))).isEqualTo(new ChatStore.Advance(5, 5, false, true));
   }
 
   @Test
@@ -69,16 +69,16 @@ class ChatStoreIT {
   void racingReads() {
     UUID ch = UUID.randomUUID();
     UUID user = UUID.randomUUID();
-    await(store.updateHead(ch, 1_000, 1, env(1_000)));
+    await(store.heads().updateHead(ch, 1_000, 1, env(1_000)));
     List<Future<ChatStore.Advance>> reads = new ArrayList<>();
     long max = 0;
     for (int i = 0; i < 100; i++) {
       long seq = java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 1_000);
       max = Math.max(max, seq);
-      reads.add(store.markRead(ch, user, seq));
+      reads.add(store.cursors().markRead(ch, user, seq));
     }
     await(Future.all(reads));
-    assertThat(await(store.states(ch, List.of(user))).get(user).readSeq()).isEqualTo(max);
+    assertThat(await(store.cursors().states(ch, List.of(user))).get(user).readSeq()).isEqualTo(max);
   }
 
   @Test
@@ -90,14 +90,14 @@ class ChatStoreIT {
       UUID ch = UUID.randomUUID();
       long score = 1_000 + (i % 4); // many ties
       all.add(new ChatStore.IndexEntry(ch, score));
-      await(store.touch(ch, List.of(user), score));
+      await(store.index().touch(ch, List.of(user), score));
     }
     all.sort(Comparator.comparingLong(ChatStore.IndexEntry::score).thenComparing(e -> e.channelId().toString())
         .reversed());
     List<ChatStore.IndexEntry> walked = new ArrayList<>();
     ChatStore.IndexEntry cursor = null;
     while (true) {
-      List<ChatStore.IndexEntry> page = await(store.page(user, cursor, 5));
+      List<ChatStore.IndexEntry> page = await(store.index().page(user, cursor, 5));
       walked.addAll(page);
       if (page.size() < 5) {
         break;
@@ -106,8 +106,8 @@ class ChatStoreIT {
     }
     assertThat(walked).containsExactlyElementsOf(all);
     // ZADD GT: an older time never moves a chat down.
-    await(store.touch(all.get(0).channelId(), List.of(user), 1));
-    assertThat(await(store.page(user, null, 1)).get(0)).isEqualTo(all.get(0));
+    await(store.index().touch(all.get(0).channelId(), List.of(user), 1));
+    assertThat(await(store.index().page(user, null, 1)).get(0)).isEqualTo(all.get(0));
   }
 
   @Test
@@ -117,15 +117,15 @@ class ChatStoreIT {
     UUID left = UUID.randomUUID();
     UUID quiet = UUID.randomUUID();
     UUID busy = UUID.randomUUID();
-    await(store.touch(left, List.of(user), 50));
-    await(store.updateHead(busy, 1, 9_000, env(1)));
+    await(store.index().touch(left, List.of(user), 50));
+    await(store.heads().updateHead(busy, 1, 9_000, env(1)));
     Map<UUID, Long> joined = new HashMap<>();
     joined.put(quiet, 2_000L);
     joined.put(busy, 1_000L);
-    assertThat(await(store.isSynced(user))).isFalse();
-    await(store.sync(user, joined, 60));
-    assertThat(await(store.isSynced(user))).isTrue();
-    assertThat(await(store.page(user, null, 10))).containsExactly(new ChatStore.IndexEntry(busy, 9_000),
+    assertThat(await(store.index().isSynced(user))).isFalse();
+    await(store.index().sync(user, joined, 60));
+    assertThat(await(store.index().isSynced(user))).isTrue();
+    assertThat(await(store.index().page(user, null, 10))).containsExactly(new ChatStore.IndexEntry(busy, 9_000),
         new ChatStore.IndexEntry(quiet, 2_000));
   }
 
@@ -135,11 +135,11 @@ class ChatStoreIT {
     UUID ch = UUID.randomUUID();
     UUID a = UUID.randomUUID();
     UUID b = UUID.randomUUID();
-    await(store.setReadReceipts(a, false));
-    assertThat(await(store.receiptsOff(List.of(a, b)))).containsExactly(a);
-    await(store.setReadReceipts(a, true));
-    assertThat(await(store.receiptsOff(List.of(a, b)))).isEmpty();
-    await(store.setMuted(ch, b, true));
-    assertThat(await(store.mutedAmong(ch, List.of(a, b)))).containsExactly(b);
+    await(store.settings().setReadReceipts(a, false));
+    assertThat(await(store.settings().receiptsOff(List.of(a, b)))).containsExactly(a);
+    await(store.settings().setReadReceipts(a, true));
+    assertThat(await(store.settings().receiptsOff(List.of(a, b)))).isEmpty();
+    await(store.cursors().setMuted(ch, b, true));
+    assertThat(await(store.cursors().mutedAmong(ch, List.of(a, b)))).containsExactly(b);
   }
 }

@@ -1,4 +1,4 @@
-package dev.parley.shared.chats;
+package dev.parley.chatstate;
 
 import dev.parley.protocol.GatewayDelivery;
 import dev.parley.shared.Addresses;
@@ -19,7 +19,7 @@ import java.util.UUID;
  * Devices without a live session are skipped: these frames are never queued nor pushed, the chat list and read
  * state over REST give the same information after a reconnect.
  */
-public final class DevicePush {
+public final class LiveFrames {
   /** One frame for a set of devices. */
   public record Part(JsonObject frame, List<UUID> devices) {
   }
@@ -27,7 +27,7 @@ public final class DevicePush {
   private final EventBus eventBus;
   private final SessionDirectory sessions;
 
-  public DevicePush(EventBus eventBus, SessionDirectory sessions) {
+  public LiveFrames(EventBus eventBus, SessionDirectory sessions) {
     this.eventBus = eventBus;
     this.sessions = sessions;
   }

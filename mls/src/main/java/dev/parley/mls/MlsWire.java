@@ -1,0 +1,48 @@
+package dev.parley.mls;
+
+import java.util.Arrays;
+import org.bouncycastle.mls.codec.MLSInputStream;
+import org.bouncycastle.mls.codec.MLSMessage;
+import org.bouncycastle.mls.codec.MLSOutputStream;
+import org.bouncycastle.mls.codec.ProtocolVersion;
+import org.bouncycastle.mls.codec.WireFormat;
+
+/**
+ * Strict decoding of MLS messages: one accepted encoding. BC's decoder stops at the end of the structure and ignores
+ * what follows, so a message is accepted only if it re-encodes to exactly the bytes received.
+ */
+public final class MlsWire {
+
+  private MlsWire() {
+  }
+
+  /** {@code bytes} as an MLSMessage of wire format {@code expected}, or {@link MlsException.Reason#MALFORMED}. */
+  public static MLSMessage decode(byte[] bytes, WireFormat expected) {
+    MLSMessage message;
+    try {
+      message = (MLSMessage) MLSInputStream.decode(bytes, MLSMessage.class);
+      if (!Arrays.equals(MLSOutputStream.encode(message), bytes)) {
+        throw new MlsException(MlsException.Reason.MALFORMED, "not a canonical MLS encoding (trailing bytes?)");
+      }
+    } catch (MlsException e) {
+      throw e;
+    } catch (Exception | AssertionError e) {
+      throw new MlsException(MlsException.Reason.MALFORMED, "not an MLS message: " + e.getMessage(), e);
+    }
+    if (message.version != ProtocolVersion.mls10) {
+      throw new MlsException(MlsException.Reason.MALFORMED, "not MLS 1.0");
+    }
+    if (message.wireFormat != expected) {
+      throw new MlsException(MlsException.Reason.MALFORMED, "expected " + expected + ", got " + message.wireFormat);
+    }
+    return message;
+  }
+
+  static byte[] encode(Object structure) {
+    try {
+      return MLSOutputStream.encode(structure);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not encode " + structure.getClass().getSimpleName(), e);
+    }
+  }
+}
