@@ -31,79 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * resumable uploads cut at random offsets, digest refusal, members-only downloads with Range, limits, bad input,
  * slow-loris cut-off and the sweeper.
  */
-abstract class MediaITBase {
-  static final int MAX_FILE = 12 * 1024 * 1024;
-
-  protected abstract ApiHarness api();
-
-  /** The media config both backends share; subclasses add the storage. */
-  static JsonObject mediaConfig() {
-    return new JsonObject().put("maxFileBytes", MAX_FILE).put("quotaMiBPerUser", 40).put("createsPerWindow", 30)
-        .put("uploadIdleTimeoutSeconds", 1).put("sweepIntervalSeconds", 3600);
-  }
-
-  static byte[] random(int size) {
-    byte[] bytes = new byte[size];
-    ThreadLocalRandom.current().nextBytes(bytes);
-    return bytes;
-  }
-
-  static String sha256(byte[] data) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-  }
-
-  String group(Session admin, Session... members) {
-    JsonArray ids = new JsonArray();
-    for (Session m : members) {
-      ids.add(m.userId().toString());
-    }
-    return expect(api().post("/v1/channels", admin.accessToken(), new JsonObject().put("name", "media")
-        .put("memberIds", ids)), 201).bodyAsJsonObject().getString("channelId");
-  }
-
-  HttpResponse<Buffer> create(Session who, String channel, long size, String sha) {
-    return api().post("/v1/media", who.accessToken(), new JsonObject().put("channelId", channel).put("size", size)
-        .put("sha256", sha));
-  }
-
-  HttpResponse<Buffer> patch(Session who, String id, long offset, byte[] data, int from, int to) {
-    return await(api().request(HttpMethod.PATCH, "/v1/media/" + id + "/upload", who.accessToken())
-        .putHeader("Upload-Offset", Long.toString(offset)).putHeader("content-type", MediaRoutes.CHUNK_TYPE)
-        .sendBuffer(Buffer.buffer(data).getBuffer(from, to)));
-  }
-
-  long headOffset(Session who, String id) {
-    HttpResponse<Buffer> head = await(api().request(HttpMethod.HEAD, "/v1/media/" + id + "/upload", who.accessToken())
-        .send());
-    expect(head, 204);
-    return Long.parseLong(head.getHeader("Upload-Offset"));
-  }
-
-  /** Uploads and finishes {@code data} in chunks of {@code chunk} bytes; the finished attachment's id. */
-  String upload(Session who, String channel, byte[] data, int chunk) throws Exception {
-    JsonObject created = expect(create(who, channel, data.length, sha256(data)), 201).bodyAsJsonObject();
-    String id = created.getString("mediaId");
-    for (int offset = 0; offset < data.length; offset += chunk) {
-      HttpResponse<Buffer> r = expect(patch(who, id, offset, data, offset, Math.min(data.length, offset + chunk)), 204);
-      assertThat(r.getHeader("Upload-Offset")).isEqualTo(Long.toString(Math.min(data.length, offset + chunk)));
-    }
-    expect(api().post("/v1/media/" + id + "/finish", who.accessToken(), null), 200);
-    return id;
-  }
-
-  int minChunk(Session who, String channel) throws Exception {
-    byte[] one = random(1);
-    return expect(create(who, channel, 1, sha256(one)), 201).bodyAsJsonObject().getInteger("minChunkBytes");
-  }
-
-  HttpResponse<Buffer> download(Session who, String id, String range) {
-    var request = api().request(HttpMethod.GET, "/v1/media/" + id, who.accessToken());
-    if (range != null) {
-      request.putHeader("range", range);
-    }
-    return await(request.send());
-  }
-
+abstract class MediaITBase extends MediaApiCalls {
   @Test
   @DisplayName("an upload cut off at random offsets resumes from the stored offset and downloads byte-identical")
   void resumesAfterCuts() throws Exception {
@@ -138,31 +66,6 @@ abstract class MediaITBase {
     expect(api().post("/v1/media/" + id + "/finish", alice.accessToken(), null), 200);
     HttpResponse<Buffer> got = expect(download(alice, id, null), 200);
     assertThat(got.body().getBytes()).isEqualTo(data);
-  }
-
-  /**
-   * The offset to resume from after a cut: the cut request may still be committing on the server, which holds the
-   * upload's lease until it has; a PATCH of nothing-new would be refused as busy, so wait for the lease with the
-   * server's own answer (bounded), exactly as a client would.
-   */
-  private long resumeOffset(Session who, String id, long atLeast) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      long offset = headOffset(who, id);
-      // A zero-byte probe is refused; a 1-byte chunk that would be wrong is not sent: ask with an offset check only.
-      HttpResponse<Buffer> probe = await(api().request(HttpMethod.PATCH, "/v1/media/" + id + "/upload",
-              who.accessToken()).putHeader("Upload-Offset", Long.toString(offset))
-          .putHeader("content-type", MediaRoutes.CHUNK_TYPE).sendBuffer(Buffer.buffer()));
-      String code = probe.bodyAsJsonObject().getString("code");
-      if ("upload_chunk_invalid".equals(code)) {
-        return offset;
-      }
-      assertThat(code).as(probe.bodyAsString()).isIn("upload_busy", "upload_offset_mismatch");
-      Promise<Void> later = Promise.promise();
-      api().vertx.setTimer(200, t -> later.complete());
-      await(later.future());
-    }
-    throw new AssertionError("upload " + id + " stayed busy");
   }
 
   @Test
