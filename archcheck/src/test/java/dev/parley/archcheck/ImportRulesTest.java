@@ -60,10 +60,10 @@ class ImportRulesTest {
   }
 
   @Test
-  @DisplayName("the libraries (shared, chatstate, stores, protocol) never depend on a role")
+  @DisplayName("the libraries (shared, chatstate, stores, protocol, mls) never depend on a role")
   void librariesDoNotDependOnRoles() {
     noClasses().that().resideInAnyPackage("dev.parley.shared..", "dev.parley.chatstate..", "dev.parley.stores..",
-            "dev.parley.protocol..")
+            "dev.parley.protocol..", "dev.parley.mls..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.parley.api..", "dev.parley.gateway..",
             "dev.parley.message..", "dev.parley.presence..", "dev.parley.discovery..", "dev.parley.push..",
             "dev.parley.node..")

@@ -55,6 +55,30 @@ public enum ErrorCode {
   // Abuse limits.
   RATE_LIMITED("rate_limited", 429),
 
+  // Attachments (issue 15, docs/media.md).
+  /** No such attachment, or the caller may not see it (not a member of its channel; not the uploader). */
+  MEDIA_NOT_FOUND("media_not_found", 404),
+  /** The declared size is over media.maxFileBytes. */
+  MEDIA_TOO_LARGE("media_too_large", 413),
+  /** The caller's attachments would exceed media.quotaMiBPerUser. */
+  MEDIA_QUOTA_EXCEEDED("media_quota_exceeded", 409),
+  /** A chunk's Upload-Offset is not the committed offset (the problem carries the current one). */
+  UPLOAD_OFFSET_MISMATCH("upload_offset_mismatch", 409),
+  /** Another request is appending to this upload right now (or its node died and the lease has not run out). */
+  UPLOAD_BUSY("upload_busy", 409),
+  /** A chunk that runs past the declared size, is empty, or is below the storage's minimum non-final chunk. */
+  UPLOAD_CHUNK_INVALID("upload_chunk_invalid", 422),
+  /** A chunk without Content-Length (chunked transfer encoding is not accepted for uploads). */
+  LENGTH_REQUIRED("length_required", 411),
+  /** Finish (or bind) before every declared byte has arrived. */
+  UPLOAD_INCOMPLETE("upload_incomplete", 409),
+  /** The stored bytes do not hash to the declared SHA-256; the upload has been discarded. */
+  DIGEST_MISMATCH("digest_mismatch", 422),
+  /** The upload stream sent nothing for media.uploadIdleTimeoutSeconds; what arrived is kept. */
+  UPLOAD_TIMEOUT("upload_timeout", 408),
+  /** A Range that starts past the end of the attachment. */
+  RANGE_NOT_SATISFIABLE("range_not_satisfiable", 416),
+
   // WebSocket frame protocol (issue 4, docs/protocol.md).
   MALFORMED_FRAME("malformed_frame", 400),
   UNKNOWN_TYPE("unknown_type", 400),

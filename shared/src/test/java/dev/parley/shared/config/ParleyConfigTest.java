@@ -66,6 +66,34 @@ class ParleyConfigTest {
   }
 
   @Test
+  @DisplayName("media keys: filesystem by default with a 100 MiB file limit; storage, limits, prefix and endpoint are checked")
+  void mediaKeys() {
+    JsonObject json = defaultsWithPassword();
+    MediaConfig media = parse(json).media();
+    assertThat(media.storage()).isEqualTo(MediaConfig.FILESYSTEM);
+    assertThat(media.dataDir()).isEqualTo(".parley/media");
+    assertThat(media.maxFileBytes()).isEqualTo(100 * 1024 * 1024);
+    assertThat(media.quotaBytesPerUser()).isEqualTo(2048L * 1024 * 1024);
+    assertThat(media.s3().presignSeconds()).isZero();
+
+    json.getJsonObject("media").put("storage", "ftp");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'media.storage'").hasMessageContaining("PARLEY_MEDIA_STORAGE");
+    json.getJsonObject("media").put("storage", "s3").put("maxFileBytes", -1);
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'media.maxFileBytes'");
+    json.getJsonObject("media").put("maxFileBytes", 104857600).put("quotaMiBPerUser", 10);
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'media.quotaMiBPerUser'");
+    json.getJsonObject("media").put("quotaMiBPerUser", 2048);
+    json.getJsonObject("media").getJsonObject("s3").put("keyPrefix", "../x/");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'media.s3.keyPrefix'");
+    json.getJsonObject("media").getJsonObject("s3").put("keyPrefix", "media/").put("endpoint", "localhost:9090");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'media.s3.endpoint'");
+    json.getJsonObject("media").getJsonObject("s3").put("endpoint", "http://127.0.0.1:9090");
+    assertThat(parse(json).media().s3().endpoint()).isEqualTo("http://127.0.0.1:9090");
+    json.getJsonObject("media").remove("uploadTtlSeconds");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("PARLEY_MEDIA_UPLOAD_TTL_SECONDS");
+  }
+
+  @Test
   @DisplayName("the messages table's bucket size (cassandra.messageBucketSize, read by writer and history) is required")
   void messageBucketSize() {
     JsonObject json = defaultsWithPassword();

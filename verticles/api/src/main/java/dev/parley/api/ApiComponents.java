@@ -37,7 +37,8 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
                             int maxChannelMembers, dev.parley.api.chats.ChatApi chats,
                             dev.parley.api.realtime.RealtimeApi realtime, HistoryService history,
                             dev.parley.api.keys.KeyDirectoryService keys,
-                            dev.parley.api.push.PushRegistrations push) {
+                            dev.parley.api.push.PushRegistrations push,
+                            dev.parley.api.media.MediaApi media) {
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
   public static final String HASHING_POOL = "parley-password-hashing";
@@ -45,7 +46,8 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
   /** @param sns the SNS client of push registration (issue 14); null leaves the push routes out */
   public static ApiComponents create(Vertx vertx, ParleyConfig config, Pool pg, Redis redis, JwtKeys keys,
                                      WorkerExecutor hashingPool, MeterRegistry metrics, Clock clock,
-                                     MessageReads messages, software.amazon.awssdk.services.sns.SnsAsyncClient sns) {
+                                     MessageReads messages, software.amazon.awssdk.services.sns.SnsAsyncClient sns,
+                                     dev.parley.api.media.storage.MediaStorage mediaStorage) {
     ParleyConfig.AuthConfig auth = config.auth();
     ParleyConfig.ApiConfig api = config.api();
     SecureRandom random = new SecureRandom();
@@ -55,6 +57,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
     PasswordHasher hasher = new PasswordHasher(hashingPool, auth.passwordHashing(), random, metrics);
     MembershipEvents events = new MembershipEvents(vertx.eventBus());
     MembershipService memberships = new MembershipService(pg, events, api.maxChannelMembers(), clock);
+    RateLimiter rateLimiter = new RateLimiter(redis, api.rateLimit());
     return new ApiComponents(
         new AccountService(pg, hasher, clock),
         new TokenService(pg, accessTokens, revoked, new RefreshTokens(random), auth.maxDevicesPerUser(),
@@ -63,12 +66,13 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
         new ChannelService(pg, events, api.maxChannelMembers(), clock),
         memberships,
         new BlockService(pg, clock),
-        new RateLimiter(redis, api.rateLimit()),
+        rateLimiter,
         new BearerAuth(accessTokens, revoked), metrics,
         api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis),
         dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg), new HistoryService(memberships, messages),
         new dev.parley.api.keys.KeyDirectoryService(vertx, pg, clock),
         sns == null ? null : new dev.parley.api.push.PushRegistrations(pg,
-            new dev.parley.api.push.SnsPlatformEndpoints(vertx, sns), p -> p.applicationArn(config.push()), clock));
+            new dev.parley.api.push.SnsPlatformEndpoints(vertx, sns), p -> p.applicationArn(config.push()), clock),
+        dev.parley.api.media.MediaApi.create(vertx, config.media(), pg, mediaStorage, rateLimiter, clock));
   }
 }

@@ -32,6 +32,8 @@ public final class ApiRouter {
       ctx.next();
     });
     router.route().handler(new RequestTarget());
+    // Before the body handler: upload chunks stream to storage and must never be buffered (media/MediaRoutes).
+    dev.parley.api.media.MediaApi.routes(c.media(), c.bearerAuth()).mount(router);
     // Bodies over the limit are refused with 413 while streaming in, before they are buffered.
     router.route().handler(BodyHandler.create(false).setBodyLimit(c.maxBodyBytes()));
     new AccountRoutes(c.accounts(), c.tokens(), c.rateLimiter(), c.bearerAuth(), c.realtime(), c.push()).mount(router);

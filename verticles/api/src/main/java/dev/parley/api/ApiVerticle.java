@@ -1,5 +1,8 @@
 package dev.parley.api;
 
+import dev.parley.api.media.MediaApi;
+import dev.parley.api.media.storage.MediaStorage;
+import dev.parley.api.media.storage.MediaStorages;
 import dev.parley.api.http.InvalidRequests;
 import dev.parley.api.http.ProblemHandler;
 import dev.parley.shared.auth.JwtKeys;
@@ -33,6 +36,7 @@ public final class ApiVerticle extends VerticleBase {
   private WorkerExecutor hashingPool;
   private software.amazon.awssdk.services.sns.SnsAsyncClient sns;
   private HttpServer server;
+  private MediaApi media;
 
   public ApiVerticle(ParleyConfig config, DependencyClients clients) {
     this(config, clients, Clock.systemUTC());
@@ -56,17 +60,21 @@ public final class ApiVerticle extends VerticleBase {
     // Building the SDK client loads its endpoint rules and starts its own I/O threads: off the event loop.
     Future<software.amazon.awssdk.services.sns.SnsAsyncClient> snsClient =
         vertx.executeBlocking(() -> dev.parley.shared.push.SnsClients.create(config.push()));
-    return Future.all(keys, document, messages, snsClient)
+    Future<MediaStorage> mediaStorage = MediaStorages.create(vertx, config.media());
+    return Future.all(keys, document, messages, snsClient, mediaStorage)
         .compose(v -> {
           sns = snsClient.result();
           ApiComponents components = ApiComponents.create(vertx, config, clients.pg(), clients.redis(), keys.result(),
-              hashingPool, Metrics.registry(), clock, messages.result(), sns);
+              hashingPool, Metrics.registry(), clock, messages.result(), sns,
+              mediaStorage.result());
+          media = components.media();
           Router router = ApiRouter.create(vertx, components, document.result());
           return vertx.createHttpServer()
               .invalidRequestHandler(new InvalidRequests(new ProblemHandler(Metrics.registry())))
               .requestHandler(router)
               .listen(config.api().port(), config.api().host());
         })
+        .onSuccess(s -> media.sweeper().start())
         .onSuccess(s -> {
           server = s;
           LOG.info("api listening on {}:{} (signing key {}, argon2id m={} KiB t={} p={})", config.api().host(),
@@ -89,6 +97,7 @@ public final class ApiVerticle extends VerticleBase {
         return null;
       });
     }
-    return hashingPool == null ? Future.succeededFuture() : hashingPool.close();
+    Future<Void> closedMedia = media == null ? Future.succeededFuture() : media.close();
+    return hashingPool == null ? closedMedia : Future.all(closedMedia, hashingPool.close());
   }
 }

@@ -107,6 +107,11 @@ final class MessagePathFixture implements AutoCloseable {
     return n;
   }
 
+  /** The fixture's PostgreSQL pool (tests read rows directly). */
+  Pool pg() {
+    return pg;
+  }
+
   String apiUrl() {
     return "http://127.0.0.1:" + apiPort;
   }

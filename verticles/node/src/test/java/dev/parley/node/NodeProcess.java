@@ -112,6 +112,11 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** The node JVM's process id (benchmarks read its RSS from /proc). */
+  long pid() {
+    return process.pid();
+  }
+
   /** kill -9: no shutdown hooks, the cluster must notice on its own. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

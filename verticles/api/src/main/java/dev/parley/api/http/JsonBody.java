@@ -129,6 +129,24 @@ public final class JsonBody {
     return out;
   }
 
+  /**
+   * A required whole number; a number beyond the range of a long reads as {@link Long#MAX_VALUE} (so a size limit
+   * refuses it as too large rather than as malformed). Fractions and other types are refused.
+   */
+  public long wholeNumber(String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      throw missing(field, "a whole number");
+    }
+    if (value instanceof Integer || value instanceof Long) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof java.math.BigInteger big) {
+      return big.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    throw wrongType(field, "a whole number");
+  }
+
   private static Refusal missing(String field, String expected) {
     return new Refusal(ErrorCode.INVALID_FIELD, field, "field '" + field + "' is required (" + expected + ")");
   }

@@ -67,6 +67,20 @@ public final class RateLimiter {
   }
 
   /**
+   * Counts one attempt in a feature's own bucket (e.g. {@code media:create}) with its own limit per window; the same
+   * counting, backoff and 429 as {@link #hit(Bucket, String)}.
+   */
+  public Future<Void> hit(String bucket, String subject, int limit) {
+    Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(KEY_PREFIX + bucket + ":" + subject)
+        .arg(config.windowSeconds()).arg(limit).arg(config.maxBackoffSeconds());
+    return redis.send(eval).compose(r -> {
+      long wait = r.get(1).toLong();
+      return wait > 0 ? Future.failedFuture(Refusal.rateLimited(wait, "too many " + bucket.replace(':', ' ')
+          + " requests; retry after " + wait + " s")) : Future.<Void>succeededFuture();
+    });
+  }
+
+  /**
    * Counts one login attempt for {@code account} from {@code address} and fails with 429 when any applicable limit
    * is exceeded: per address (one address guessing many accounts), per (account, address) pair (one address
    * guessing one account) and, only for an address that has never logged in to the account, a much higher
