@@ -3,11 +3,9 @@ package dev.parley.presence;
 import dev.parley.shared.ErrorCode;
 import dev.parley.shared.Refusal;
 import dev.parley.shared.Futures;
-import dev.parley.shared.membership.Memberships;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,17 +30,17 @@ final class PresenceService {
   private final PresenceStore store;
   private final Subscriptions subscriptions;
   private final PresenceFanout fanout;
-  private final Pool pg;
+  private final CoMembers coMembers;
   private final Clock clock;
   private final long graceMs;
   private final int maxSubscriptionsPerDevice;
 
-  PresenceService(PresenceStore store, Subscriptions subscriptions, PresenceFanout fanout, Pool pg, Clock clock,
+  PresenceService(PresenceStore store, Subscriptions subscriptions, PresenceFanout fanout, CoMembers coMembers, Clock clock,
                   long graceMs, int maxSubscriptionsPerDevice) {
     this.store = store;
     this.subscriptions = subscriptions;
     this.fanout = fanout;
-    this.pg = pg;
+    this.coMembers = coMembers;
     this.clock = clock;
     this.graceMs = graceMs;
     this.maxSubscriptionsPerDevice = maxSubscriptionsPerDevice;
@@ -107,7 +105,7 @@ final class PresenceService {
     }
     Set<UUID> wanted = new LinkedHashSet<>(targets);
     wanted.remove(user);
-    return allowed(user, wanted).compose(ok -> subscriptions.count(device).compose(have -> {
+    return coMembers.of(user, wanted).compose(ok -> subscriptions.count(device).compose(have -> {
       if (have + ok.size() > maxSubscriptionsPerDevice) {
         return Future.failedFuture(new Refusal(ErrorCode.RATE_LIMITED, "userIds",
             "a device may watch at most " + maxSubscriptionsPerDevice + " users"));
@@ -132,10 +130,6 @@ final class PresenceService {
 
   Future<List<PresenceStore.State>> query(List<UUID> users) {
     return store.states(users);
-  }
-
-  private Future<Set<UUID>> allowed(UUID user, Set<UUID> targets) {
-    return Memberships.sharingAChannel(pg, user, targets);
   }
 
   private static Future<Void> done() {

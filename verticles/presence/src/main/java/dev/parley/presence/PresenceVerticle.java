@@ -8,6 +8,7 @@ import dev.parley.proto.presence.v1.PresenceGrpcService;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.presence.PresenceAddresses;
+import dev.parley.shared.membership.Memberships;
 import dev.parley.shared.session.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -52,9 +53,10 @@ public final class PresenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ParleyConfig.PresenceConfig p = config.presence();
-    Subscriptions subscriptions = new Subscriptions(clients.redis());
-    service = new PresenceService(new PresenceStore(clients.redis()), subscriptions,
-        new PresenceFanout(vertx.eventBus(), subscriptions, new SessionDirectory(clients.redis())), clients.pg(), clock,
+    Subscriptions subscriptions = new RedisSubscriptions(clients.redis());
+    service = new PresenceService(new RedisPresenceStore(clients.redis()), subscriptions,
+        new EventBusPresenceFanout(vertx.eventBus(), subscriptions, new SessionDirectory(clients.redis())),
+        (user, others) -> Memberships.sharingAChannel(clients.pg(), user, others), clock,
         p.graceMs(), p.maxSubscriptionsPerDevice());
     var bus = vertx.eventBus();
     List<Future<Void>> consumers = List.of(
