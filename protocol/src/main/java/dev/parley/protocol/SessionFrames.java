@@ -9,6 +9,9 @@ import java.util.UUID;
  * {@code error}. Each is written here and nowhere else.
  */
 public final class SessionFrames {
+  /** The value of {@code ready}'s {@code push} field for a disabled push registration. */
+  public static final String PUSH_DISABLED = "disabled";
+
   private SessionFrames() {
   }
 
@@ -18,11 +21,24 @@ public final class SessionFrames {
    */
   public static JsonObject ready(UUID userId, UUID deviceId, String sessionId, String nodeId, int maxPayloadBytes,
                                  Long heartbeatIntervalMs) {
+    return ready(userId, deviceId, sessionId, nodeId, maxPayloadBytes, heartbeatIntervalMs, null);
+  }
+
+  /**
+   * The {@code ready} frame with the device's push registration state: {@code push} is {@link #PUSH_DISABLED} when
+   * the device has a push registration the push role disabled (its token is dead: register again), and null —
+   * the field left out — otherwise (no registration, an active one, or not known).
+   */
+  public static JsonObject ready(UUID userId, UUID deviceId, String sessionId, String nodeId, int maxPayloadBytes,
+                                 Long heartbeatIntervalMs, String push) {
     JsonObject f = new JsonObject().put("type", "ready").put("userId", userId.toString())
         .put("deviceId", deviceId.toString()).put("sessionId", sessionId).put("nodeId", nodeId)
         .put("maxPayloadBytes", maxPayloadBytes);
     if (heartbeatIntervalMs != null) {
       f.put("heartbeatIntervalMs", heartbeatIntervalMs);
+    }
+    if (push != null) {
+      f.put("push", push);
     }
     return f;
   }

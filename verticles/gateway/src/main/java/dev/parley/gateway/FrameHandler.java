@@ -45,9 +45,13 @@ final class FrameHandler {
     this.presenceFrames = presenceFrames;
   }
 
-  /** The {@code ready} frame; {@code heartbeatIntervalMs} null leaves it out (the answer to {@code hello}). */
-  JsonObject ready(Session s, Long heartbeatIntervalMs) {
-    return SessionFrames.ready(s.userId, s.deviceId, s.sessionId, nodeId, maxPayloadBytes, heartbeatIntervalMs);
+  /**
+   * The {@code ready} frame; {@code heartbeatIntervalMs} null leaves it out (the answer to {@code hello}), and so
+   * does {@code push} null (only the {@code ready} sent at connect carries the push state read then).
+   */
+  JsonObject ready(Session s, Long heartbeatIntervalMs, String push) {
+    return SessionFrames.ready(s.userId, s.deviceId, s.sessionId, nodeId, maxPayloadBytes, heartbeatIntervalMs,
+        push);
   }
 
   void onText(Session s, String text) {
@@ -64,7 +68,7 @@ final class FrameHandler {
       return;
     }
     switch (t) {
-      case "hello" -> s.write(ready(s, null));
+      case "hello" -> s.write(ready(s, null, null));
       case "ping" -> s.write(SessionFrames.pong(frame.getValue("id")));
       case "send" -> onSend(s, frame);
       case "read", "delivered", "typing" -> chatFrames.onFrame(s, t, frame);

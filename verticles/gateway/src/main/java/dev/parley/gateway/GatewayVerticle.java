@@ -44,6 +44,7 @@ public final class GatewayVerticle extends VerticleBase {
   private FrameHandler frames;
   private WsAuthenticator authenticator;
   private GatewayLifecycle lifecycle;
+  private PushRegistrationState pushState;
 
   public GatewayVerticle(ParleyConfig config, DependencyClients clients) {
     this.config = config;
@@ -59,6 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-gateway-" + nodeId));
     sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds());
     lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions);
+    pushState = new PushRegistrationState(clients.pg(), config.node().dependencyTimeoutMs());
     frames = new FrameHandler(memberships, producer, config.kafka().messagesTopic(), nodeId, gc.maxPayloadBytes(),
         clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(clients.redis()), memberships,
             new LiveFrames(vertx.eventBus(), new SessionDirectory(clients.redis())),
@@ -116,11 +118,15 @@ public final class GatewayVerticle extends VerticleBase {
       sessions.closed(session);
       lifecycle.presence().closed(claims.userId(), claims.deviceId());
     });
+    // The push registration lookup (PostgreSQL) runs alongside the session registration (Redis); it never fails.
+    Future<String> push = pushState.of(claims.deviceId());
     sessions.open(session)
         .onFailure(err -> LOG.warn("device {}: session registry write failed: {}", claims.deviceId(), err.toString()))
+        .transform(ar -> push)
         .onComplete(ar -> {
           lifecycle.presence().beat(claims.userId(), claims.deviceId());
-          session.write(frames.ready(session, config.presence().heartbeatIntervalSeconds() * 1_000L));
+          session.write(frames.ready(session, config.presence().heartbeatIntervalSeconds() * 1_000L,
+              ar.succeeded() ? ar.result() : null));
         });
   }
 

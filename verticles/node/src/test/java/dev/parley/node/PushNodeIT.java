@@ -157,6 +157,38 @@ class PushNodeIT {
   }
 
   @Test
+  @DisplayName("a registration disabled by SNS is told to the device in the ready of its next connect; an active one, or none, is not")
+  void disabledRegistrationToldAtConnect() {
+    Device a = fx.user();
+    Device b = fx.user();
+    Device c = fx.user();
+    register(a);
+    String arnB = register(b);
+    // APNs reported b's token dead: SNS disabled the endpoint.
+    assertThat(await(http.post(snsPort, "127.0.0.1", "/_local/endpoints/disable")
+        .sendJsonObject(new JsonObject().put("endpointArn", arnB))).statusCode()).isEqualTo(204);
+    UUID channel = fx.channel(a, List.of(a, b));
+    Conn ca = fx.connect(a, "pn-gw");
+    assertThat(ready(ca).containsKey("push")).as("ready of a device with an active registration: %s", ready(ca))
+        .isFalse();
+    await(ca.client().send(channel, "application", "hello".getBytes(StandardCharsets.UTF_8)));
+    // b is offline: the push role publishes, SNS answers EndpointDisabled, the registration is marked disabled.
+    eventually(WAIT, () -> await(deps.pg().preparedQuery("SELECT disabled_at FROM push_endpoints WHERE device_id = $1")
+            .execute(Tuple.of(b.deviceId()))).iterator().next().getOffsetDateTime("disabled_at") != null,
+        () -> "b's registration never marked disabled");
+    Conn cb = fx.connect(b, "pn-gw");
+    assertThat(ready(cb).getString("push")).as("ready of b: %s", ready(cb)).isEqualTo("disabled");
+    Conn cc = fx.connect(c, "pn-gw");
+    assertThat(ready(cc).containsKey("push")).as("ready of a device without registration: %s", ready(cc)).isFalse();
+  }
+
+  /** The first {@code ready} frame a connection received. */
+  private static JsonObject ready(Conn c) {
+    return c.frames().stream().filter(f -> "ready".equals(f.getString("type"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no ready frame: " + c.frames()));
+  }
+
+  @Test
   @DisplayName("kill -9 of the push node mid-stream: after a restart every device gets the push of its newest job")
   void killedPushNodeLosesNothing() throws Exception {
     ChatStore chats = ChatStore.on(deps.redis());
