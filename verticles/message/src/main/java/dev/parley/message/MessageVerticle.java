@@ -57,7 +57,8 @@ public final class MessageVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     Delivery delivery = new Delivery(memberships::devicesOf, new SessionDirectory(clients.redis())::lookup,
         new RedisChatState(chatStore), (node, frames) -> bus.send(Addresses.gatewayDeliver(node), frames.toJson()),
-        new KafkaNotifications(producer, config.kafka().notificationsTopic()), new DeliveryMeters(Metrics.registry()));
+        new KafkaNotifications(producer, config.kafka().notificationsTopic()), new DeliveryMeters(Metrics.registry()),
+        delayMs -> vertx.timer(delayMs).mapEmpty());
     ChatMembership chatMembership = new ChatMembership(chatStore, clock);
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaClientConfig.consumer(config.kafka(),
         mc.consumerGroup(), "parley-message-" + nodeId, mc.maxPollRecords()));
