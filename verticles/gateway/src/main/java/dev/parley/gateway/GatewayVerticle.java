@@ -13,6 +13,7 @@ import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.deps.KafkaClientConfig;
 import dev.parley.shared.membership.Memberships;
+import java.util.concurrent.TimeUnit;
 import dev.parley.shared.session.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -45,6 +46,7 @@ public final class GatewayVerticle extends VerticleBase {
   private WsAuthenticator authenticator;
   private GatewayLifecycle lifecycle;
   private PushRegistrationState pushState;
+  private OriginPolicy origins;
 
   public GatewayVerticle(ParleyConfig config, DependencyClients clients) {
     this.config = config;
@@ -66,6 +68,7 @@ public final class GatewayVerticle extends VerticleBase {
             new LiveFrames(vertx.eventBus(), new SessionDirectory(clients.redis())),
             config.chats().receiptsMaxGroupSize()), config.chats(), clock::millis),
         new PresenceFrameHandler(vertx.eventBus()));
+    origins = OriginPolicy.of(config.edge());
     HttpServerOptions options = FrameLimit.apply(new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
         .setIdleTimeout(gc.idleTimeoutSeconds()), gc.maxFrameBytes());
     return JwtKeys.load(vertx, config.auth().keysDir(), "", false)
@@ -88,12 +91,22 @@ public final class GatewayVerticle extends VerticleBase {
         .requestHandler(req -> req.response().setStatusCode(404).end());
   }
 
+  /** Refused upgrades answer the refusal's HTTP status without a body (docs/protocol.md, "Connecting"). */
   private void handshake(ServerWebSocketHandshake hs) {
     if (!PATH.equals(hs.path())) {
       hs.reject(404);
       return;
     }
+    Refusal badOrigin = origins.check(hs.headers().get("Origin"));
+    if (badOrigin != null) {
+      LOG.debug("upgrade from {} refused: {} (Origin {})", hs.remoteAddress(), badOrigin.getMessage(),
+          hs.headers().get("Origin"));
+      hs.reject(badOrigin.code().httpStatus());
+      return;
+    }
+    // A stalled check (a dependency not answering) must not hold the half-open upgrade: 503 after the deadline.
     authenticator.authenticate(hs)
+        .timeout(config.edge().handshakeTimeoutSeconds(), TimeUnit.SECONDS)
         .onSuccess(claims -> hs.accept().onSuccess(ws -> attach(ws, claims)))
         .onFailure(err -> {
           int status = err instanceof Refusal r ? r.code().httpStatus() : 503;

@@ -42,10 +42,16 @@ public final class MessageStore implements SequencerStore {
   private PreparedStatement updateHead;
   private PreparedStatement selectDedup;
   private PreparedStatement insertDedup;
+  private final int dedupTtlSeconds;
 
-  public MessageStore(CassandraClient cassandra, String keyspace, int bucketSize) {
+  /**
+   * {@code dedupTtlSeconds}: how long a dedup row lives (message.dedupTtlSeconds): a per-write TTL, so a changed
+   * setting applies to new rows and the table needs no migration. It must exceed every client's resend window.
+   */
+  public MessageStore(CassandraClient cassandra, String keyspace, int bucketSize, int dedupTtlSeconds) {
     this.cassandra = cassandra;
     this.table = new MessageTable(keyspace, bucketSize);
+    this.dedupTtlSeconds = dedupTtlSeconds;
   }
 
   /**
@@ -68,7 +74,7 @@ public final class MessageStore implements SequencerStore {
         .compose(v -> cassandra.prepare("SELECT seq FROM " + ks + ".message_dedup WHERE channel_id = ? "
             + "AND sender_device = ? AND client_msg_id = ?")).map(p -> selectDedup = p)
         .compose(v -> cassandra.prepare("INSERT INTO " + ks + ".message_dedup (channel_id, sender_device, "
-            + "client_msg_id, seq) VALUES (?, ?, ?, ?)")).map(p -> insertDedup = p)
+            + "client_msg_id, seq) VALUES (?, ?, ?, ?) USING TTL ?")).map(p -> insertDedup = p)
         .mapEmpty();
   }
 
@@ -125,7 +131,8 @@ public final class MessageStore implements SequencerStore {
   public Future<Void> writeDedup(List<Envelope> stored) {
     List<Future<?>> writes = new ArrayList<>(stored.size());
     for (Envelope e : stored) {
-      writes.add(cassandra.execute(insertDedup.bind(e.channelId(), e.senderDevice(), e.clientMsgId(), e.seq())));
+      writes.add(cassandra.execute(insertDedup.bind(e.channelId(), e.senderDevice(), e.clientMsgId(), e.seq(),
+          dedupTtlSeconds)));
     }
     return Future.all(writes).mapEmpty();
   }

@@ -48,7 +48,7 @@ public final class MessageVerticle extends VerticleBase {
     ParleyConfig.MessageConfig mc = config.message();
     String nodeId = config.node().id();
     MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(),
-        config.cassandra().messageBucketSize());
+        config.cassandra().messageBucketSize(), mc.dedupTtlSeconds());
     Memberships memberships = new Memberships(clients.pg(), mc.memberCacheSeconds() * 1_000L, clock::millis);
     int worker = MsgIdGenerator.workerFor(nodeId, mc.workerId());
     Sequencer sequencer = new Sequencer(store, new MsgIdGenerator(worker, clock), clock);
