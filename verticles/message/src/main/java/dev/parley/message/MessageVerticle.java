@@ -10,6 +10,7 @@ import dev.parley.message.mls.MemberKeys;
 import dev.parley.message.mls.MlsGate;
 import dev.parley.message.mls.RemovalNotices;
 import dev.parley.chatstate.LiveFrames;
+import dev.parley.mls.MlsSuite;
 import dev.parley.shared.Addresses;
 import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.config.ParleyConfig;
@@ -64,7 +65,8 @@ public final class MessageVerticle extends VerticleBase {
     MlsGate.Blocking blocking = new MlsGate.Blocking() {
       @Override
       public <T> Future<T> run(Callable<T> task) {
-        return vertx.executeBlocking(task, false);
+        // BC's MLS suite is one shared, stateful instance: MLS work holds its lock (MlsSuite.exclusive).
+        return vertx.executeBlocking(() -> MlsSuite.exclusive(task), false);
       }
     };
     GroupStates groupStates = new GroupStates(clients.pg(), clock, config.mls().keptEpochs(),

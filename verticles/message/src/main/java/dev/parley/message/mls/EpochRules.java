@@ -36,6 +36,8 @@ final class EpochRules implements Decider {
   private final Set<UUID> memberDevices;
   private final Map<UUID, byte[]> memberKeys;
   private final Map<Long, PublicEpoch> states = new HashMap<>();
+  /** Commit signatures verified per send and per state it may be built on ({@link #verifySignatures}). */
+  private final Map<Integer, Map<PublicEpoch, Boolean>> signatures = new HashMap<>();
 
   /**
    * @param headState     the public state of {@code headEpoch}, or null (epoch 0, or not readable now)
@@ -70,7 +72,41 @@ final class EpochRules implements Decider {
     if (p.refusal() != null) {
       return refuse(p.refusal());
     }
-    return commit ? commit(send, p, epoch) : application(send, p, epoch);
+    return commit ? commit(index, send, p, epoch) : application(send, p, epoch);
+  }
+
+  /**
+   * Verifies every commit signature {@link #decide} may ask for — against the head's state and against the state
+   * each other commit of the batch leads to — so that the decisions themselves do no cryptography (BC's suite is
+   * not thread-safe: the caller runs this off the event loop under its lock). Anything not verified here is
+   * verified on demand.
+   */
+  EpochRules verifySignatures() {
+    List<PublicEpoch> candidates = new ArrayList<>(states.values());
+    parsed.forEach(p -> {
+      if (p != null && p.next() != null) {
+        candidates.add(p.next());
+      }
+    });
+    for (int i = 0; i < sends.size(); i++) {
+      ParsedSend p = parsed.get(i);
+      if (p == null || p.commit() == null || memberKeys == null) {
+        continue;
+      }
+      for (PublicEpoch state : candidates) {
+        if (state.epoch() == p.commit().epoch()) {
+          signedBy(i, state);
+        }
+      }
+    }
+    return this;
+  }
+
+  private boolean signedBy(int index, PublicEpoch state) {
+    SendRecord send = sends.get(index);
+    byte[] key = memberKeys.get(send.senderDevice());
+    return key != null && signatures.computeIfAbsent(index, i -> new java.util.IdentityHashMap<>())
+        .computeIfAbsent(state, s -> CommitAuth.signedBy(send.payload(), s.groupContext(), key));
   }
 
   private Decision application(SendRecord send, ParsedSend p, long epoch) {
@@ -95,7 +131,7 @@ final class EpochRules implements Decider {
     return Decision.accept(epoch);
   }
 
-  private Decision commit(SendRecord send, ParsedSend p, long epoch) {
+  private Decision commit(int index, SendRecord send, ParsedSend p, long epoch) {
     String id = send.clientMsgId();
     CommitSummary summary = p.commit();
     PublicEpoch next = p.next();
@@ -122,8 +158,8 @@ final class EpochRules implements Decider {
       return refuse(MlsRefusals.of(ErrorCode.MLS_FORGED_SENDER, id, "payload",
           "the sending device has no registered signature key"));
     }
-    JsonObject refusal = summary.committerLeaf() < 0 ? external(send, p, current, key)
-        : member(send, p, current, key);
+    JsonObject refusal = summary.committerLeaf() < 0 ? external(index, send, p, current, key)
+        : member(index, send, p, current, key);
     if (refusal == null) {
       refusal = leaves(send, p, current, key);
     }
@@ -135,7 +171,7 @@ final class EpochRules implements Decider {
   }
 
   /** The committer is the sending device: its leaf now, its key, its signature on the commit and the GroupInfo. */
-  private JsonObject member(SendRecord send, ParsedSend p, PublicEpoch current, byte[] key) {
+  private JsonObject member(int index, SendRecord send, ParsedSend p, PublicEpoch current, byte[] key) {
     String id = send.clientMsgId();
     int committer = p.commit().committerLeaf();
     if (current == null) {
@@ -149,7 +185,7 @@ final class EpochRules implements Decider {
       if (leaf == null || !leaf.device().equals(send.senderDevice()) || !Arrays.equals(leaf.signatureKey(), key)) {
         return forged(id, "payload", "the committing leaf is not the sending device with its registered key");
       }
-      if (!CommitAuth.signedBy(send.payload(), current.groupContext(), key)) {
+      if (!signedBy(index, current)) {
         return forged(id, "payload", "the commit's signature does not verify with the sender's registered key");
       }
     }
@@ -157,7 +193,7 @@ final class EpochRules implements Decider {
   }
 
   /** An external join: by the sending device, a device of a member not yet in the group, signed by its key. */
-  private JsonObject external(SendRecord send, ParsedSend p, PublicEpoch current, byte[] key) {
+  private JsonObject external(int index, SendRecord send, ParsedSend p, PublicEpoch current, byte[] key) {
     String id = send.clientMsgId();
     UUID device = send.senderDevice();
     if (current == null) {
@@ -166,7 +202,7 @@ final class EpochRules implements Decider {
     if (!device.equals(p.commit().joiningDevice()) || !Arrays.equals(p.joinerKey(), key)) {
       return forged(id, "payload", "the joining leaf is not the sending device with its registered key");
     }
-    if (!CommitAuth.signedBy(send.payload(), current.groupContext(), key)) {
+    if (!signedBy(index, current)) {
       return forged(id, "payload", "the commit's signature does not verify with the sender's registered key");
     }
     if (current.leafOf(device) >= 0) {

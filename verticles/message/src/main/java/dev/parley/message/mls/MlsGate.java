@@ -24,7 +24,7 @@ import java.util.function.Function;
 
 /**
  * The message role as MLS Delivery Service (docs/e2ee.md): before a channel batch is sequenced it reads the sends as
- * MLS (commits off the event loop), the public state of the head's epoch (cached per channel, else PostgreSQL) and,
+ * MLS (off the event loop, like every Bouncy Castle call here: {@link Blocking} also holds BC's lock), the public state of the head's epoch (cached per channel, else PostgreSQL) and,
  * for commits, the members' devices and keys; {@link EpochRules} then decides send by send. Once the batch is
  * stored it records what accepted commits imply (the next epoch's GroupInfo + tree, the added devices' Welcomes)
  * and sends the live frames: a {@code welcome} to each added device, an {@code error} to each refused sender.
@@ -33,7 +33,10 @@ public final class MlsGate implements SendGate {
   private static final Logger LOG = LoggerFactory.getLogger(MlsGate.class);
   private static final int MAX_CACHED = 10_000;
 
-  /** Runs CPU-heavy work (tree hashes, signatures) off the event loop. */
+  /**
+   * Runs Bouncy Castle work (parsing, tree hashes, signatures) off the event loop and under BC's process-wide lock
+   * ({@code MlsSuite.exclusive}: BC's suite is one stateful instance).
+   */
   public interface Blocking {
     <T> Future<T> run(Callable<T> task);
   }
@@ -73,7 +76,7 @@ public final class MlsGate implements SendGate {
       inFlight.remove(channel);
       return Future.succeededFuture((index, epoch) -> Decision.accept(epoch)); // no group yet: opaque payloads
     }
-    Future<List<ParsedSend>> parsed = parse(sends, commits);
+    Future<List<ParsedSend>> parsed = parse(sends);
     Future<PublicEpoch> state = stateOf(channel, headEpoch);
     Future<Map<UUID, byte[]>> keys = commits ? memberKeys.of(channel).recover(err -> {
       LOG.warn("channel {}: member keys not readable: {}", channel, err.toString());
@@ -84,10 +87,11 @@ public final class MlsGate implements SendGate {
           LOG.warn("channel {}: member devices not readable: {}", channel, err.toString());
           return Future.succeededFuture(null);
         }));
-    return Future.all(parsed, state, devices).map(v -> {
+    return Future.all(parsed, state, devices).compose(v -> {
       inFlight.put(channel, new Prepared(sends, parsed.result()));
-      return new EpochRules(channel, sends, parsed.result(), required, headEpoch, state.result(), devices.result(),
-          keys.result());
+      EpochRules rules = new EpochRules(channel, sends, parsed.result(), required, headEpoch, state.result(),
+          devices.result(), keys.result());
+      return commits ? blocking.run(rules::verifySignatures) : Future.succeededFuture(rules);
     });
   }
 
@@ -158,19 +162,12 @@ public final class MlsGate implements SendGate {
         });
   }
 
-  private Future<List<ParsedSend>> parse(List<SendRecord> sends, boolean commits) {
+  private Future<List<ParsedSend>> parse(List<SendRecord> sends) {
     Callable<List<ParsedSend>> all = () -> {
       List<ParsedSend> out = new ArrayList<>(sends.size());
       sends.forEach(s -> out.add(ParsedSend.of(s)));
       return out;
     };
-    if (!commits) {
-      try {
-        return Future.succeededFuture(all.call()); // application headers only: cheap
-      } catch (Exception e) {
-        return Future.failedFuture(e);
-      }
-    }
     return blocking.run(all);
   }
 
