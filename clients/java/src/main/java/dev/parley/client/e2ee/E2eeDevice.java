@@ -1,6 +1,5 @@
 package dev.parley.client.e2ee;
 
-import dev.parley.mls.ChannelSession;
 import dev.parley.mls.DeviceIdentity;
 import dev.parley.mls.MlsDevice;
 import io.vertx.core.Context;
@@ -14,9 +13,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One device's end-to-end encryption state, opened from its {@link StateDir}: the MLS device (created and registered
@@ -39,11 +36,10 @@ public final class E2eeDevice {
   final PeerKeys keys;
   final MlsDevice device;
   final KeyPackageStock stock;
-  /** Channel sessions; read and replaced only inside {@link #serial} tasks. */
-  final Map<UUID, ChannelSession> sessions = new ConcurrentHashMap<>();
+  final ChannelStates channels;
 
   private E2eeDevice(Options options, Serial serial, StateDir state, KeyDirectoryApi api, PeerKeys keys,
-                     MlsDevice device) {
+                     MlsDevice device, MlsApi mls) {
     this.options = options;
     this.serial = serial;
     this.state = state;
@@ -51,6 +47,7 @@ public final class E2eeDevice {
     this.keys = keys;
     this.device = device;
     this.stock = new KeyPackageStock(device, api, state, serial, options.accessToken());
+    this.channels = new ChannelStates(this, mls);
   }
 
   /**
@@ -76,7 +73,8 @@ public final class E2eeDevice {
         throw new IllegalStateException("the state directory " + options.stateDir() + " belongs to device "
             + device.identity().deviceId() + ", not " + options.deviceId());
       }
-      return new E2eeDevice(options, serial, state, api, keys, device);
+      return new E2eeDevice(options, serial, state, api, keys, device,
+          new MlsApi(web, options.restBaseUrl(), options.accessToken()));
     }).compose(e2ee -> e2ee.restoreSessions().map(e2ee))
         .compose(e2ee -> api.registerSignatureKey(options.accessToken(), e2ee.device.identity().signaturePublicKey())
             .compose(v -> e2ee.keys.refresh(options.accessToken(), options.userId()))
@@ -86,18 +84,23 @@ public final class E2eeDevice {
 
   /** Restores every stored channel session. */
   private Future<Void> restoreSessions() {
-    return serial.run(state::sessions).compose(channels -> {
-      if (channels.isEmpty()) {
+    return serial.run(state::sessions).compose(stored -> {
+      if (stored.isEmpty()) {
         return Future.succeededFuture();
       }
       // Restoring checks every leaf against the keys verified before (PeerKeys loads them from the state directory).
       return serial.run(() -> {
-        for (UUID channel : channels) {
-          state.readSession(channel).ifPresent(bytes -> sessions.put(channel, device.restoreSession(bytes)));
+        for (UUID channel : stored) {
+          state.readSession(channel).ifPresent(bytes -> channels.restored(device.restoreSession(bytes)));
         }
         return null;
       });
     });
+  }
+
+  /** The channel sessions. */
+  public ChannelStates channels() {
+    return channels;
   }
 
   public UUID userId() {

@@ -13,8 +13,8 @@ import java.util.List;
  * directory <em>before</em> the upload: a Welcome to a package the device has forgotten could never be joined.
  */
 final class KeyPackageStock {
-  static final int TARGET = 20;
-  static final int LOW = 5;
+  static final int TARGET = 30;
+  static final int LOW = 10;
 
   private final MlsDevice device;
   private final KeyDirectoryApi api;
