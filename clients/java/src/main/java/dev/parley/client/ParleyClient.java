@@ -172,7 +172,7 @@ public final class ParleyClient {
     E2eeDevice.Options o = new E2eeDevice.Options(e2eeDir, options.restBaseUrl(), options.userId(),
         options.deviceId(), options.accessToken());
     return E2eeDevice.open(ctx, web, o, Clock.systemUTC()).map(device -> {
-      e2ee = new E2ee(vertx, device, web, options.restBaseUrl(), options.accessToken(), outbox, inbox);
+      e2ee = new E2ee(vertx, ctx, device, web, options.restBaseUrl(), options.accessToken(), outbox, inbox);
       e2ee.inbound.handler = m -> messageHandler.accept(m);
       e2ee.inbound.undecryptable = (m, err) -> undecryptableHandler.accept(m, err);
       return null;

@@ -98,6 +98,11 @@ public final class E2eeDevice {
     });
   }
 
+  /** Runs a read of MLS state in order with the device's other MLS work (consistent, off the event loop). */
+  public <T> Future<T> read(java.util.concurrent.Callable<T> query) {
+    return serial.run(query);
+  }
+
   /** The channel sessions. */
   public ChannelStates channels() {
     return channels;
