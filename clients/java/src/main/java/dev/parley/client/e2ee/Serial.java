@@ -1,5 +1,6 @@
 package dev.parley.client.e2ee;
 
+import dev.parley.mls.MlsSuite;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 
@@ -10,6 +11,11 @@ import java.util.concurrent.Callable;
  * operations sign and verify (milliseconds each, far more for large groups) and every state write fsyncs, neither of
  * which may run on an event loop. Ordered {@code executeBlocking} on the client's context gives both the order and
  * the memory visibility between consecutive tasks.
+ *
+ * <p>Tasks also hold the JVM-wide monitor of {@link MlsSuite}: Bouncy Castle 1.84 keeps one static
+ * {@code MlsCipherSuite} per suite whose Ed25519 signer and AEAD are stateful, so two threads signing at once corrupt
+ * each other ("Ed25519Signer not initialised"). Several devices in one process (tests, the load generator) therefore
+ * run their MLS work one at a time; one device per process never waits.
  */
 final class Serial {
   private final Context context;
@@ -19,6 +25,10 @@ final class Serial {
   }
 
   <T> Future<T> run(Callable<T> task) {
-    return context.executeBlocking(task, true);
+    return context.executeBlocking(() -> {
+      synchronized (MlsSuite.class) {
+        return task.call();
+      }
+    }, true);
   }
 }
