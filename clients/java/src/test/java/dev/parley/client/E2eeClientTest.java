@@ -148,6 +148,44 @@ class E2eeClientTest {
     }
   }
 
+  @Test
+  @DisplayName("a removed member's devices leave the group by the remaining members' commit; with the state they "
+      + "held, they cannot decrypt what is sent afterwards")
+  void removedMemberCannotDecrypt() throws Exception {
+    UUID alice = UUID.randomUUID();
+    UUID bob = UUID.randomUUID();
+    UUID carol = UUID.randomUUID();
+    Dev a1 = dev("a1", alice);
+    Dev b1 = dev("b1", bob);
+    Dev c1 = dev("c1", carol);
+    UUID group = await(a1.client().e2ee().createGroup("g", List.of(bob, carol)));
+    await(c1.client().send(group, "application", "from c1".getBytes(StandardCharsets.UTF_8)));
+    eventually(() -> b1.texts(group).size() == 1, () -> "b1: " + b1.texts(group));
+    Path copy = dir.resolve("c1-copy");
+    java.nio.file.Files.createDirectories(copy.resolve("sessions"));
+    java.nio.file.Files.copy(dir.resolve(c1.device().toString()).resolve("sessions").resolve(group + ".bin"),
+        copy.resolve("sessions").resolve(group + ".bin"));
+    java.nio.file.Files.copy(dir.resolve(c1.device().toString()).resolve("device.bin"), copy.resolve("device.bin"));
+    java.nio.file.Files.copy(dir.resolve(c1.device().toString()).resolve("known-keys"), copy.resolve("known-keys"));
+
+    await(a1.client().e2ee().removeMember(group, carol));
+    eventually(() -> !await(b1.client().e2ee().groupMembers(group)).contains(c1.device()), () -> "c1 still in");
+    await(b1.client().send(group, "application", "secret".getBytes(StandardCharsets.UTF_8)));
+    eventually(() -> a1.texts(group).size() == 2, () -> "a1: " + a1.texts(group));
+    byte[] captured = await(new RestApi(io.vertx.ext.web.client.WebClient.create(vertx), "http://127.0.0.1:" + port)
+        .history(alice + ":" + a1.device(), group, 0, 0)).stream()
+        .filter(m -> "application".equals(m.kind())).reduce((x, y) -> y).orElseThrow().payload();
+    dev.parley.client.e2ee.StateDir state = new dev.parley.client.e2ee.StateDir(copy);
+    java.util.Map<UUID, byte[]> known = state.readKnownKeys();
+    dev.parley.mls.MlsDevice old = dev.parley.mls.MlsDevice.restore(state.readDevice().orElseThrow(),
+        id -> java.util.Optional.ofNullable(known.get(id)), java.time.Clock.systemUTC(),
+        new java.security.SecureRandom(), Duration.ofDays(30));
+    dev.parley.mls.ChannelSession session = old.restoreSession(state.readSession(group).orElseThrow());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> session.decrypt(captured))
+        .isInstanceOf(dev.parley.mls.MlsException.class);
+    assertThat(c1.texts(group)).noneMatch(t -> t.endsWith("secret"));
+  }
+
   static <T> T await(Future<T> f) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

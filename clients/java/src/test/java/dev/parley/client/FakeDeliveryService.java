@@ -169,6 +169,18 @@ final class FakeDeliveryService {
         yield new JsonObject();
       }
       case "GET /v1/channels/{id}/messages" -> history(channels.get(UUID.fromString(p[2])), req);
+      case "DELETE /v1/channels/{id}/members/{id}" -> {
+        Channel c = channels.get(UUID.fromString(p[2]));
+        c.members().remove(UUID.fromString(p[4]));
+        JsonObject notice = new JsonObject().put("type", "mls.removal_pending").put("channelId", c.id().toString())
+            .put("epoch", c.epoch()[0]).put("leaves", new JsonArray());
+        sockets.forEach((d, ws) -> {
+          if (c.members().contains(ownerOf.get(d))) {
+            ws.writeTextMessage(notice.encode());
+          }
+        });
+        yield "";
+      }
       default -> null;
     };
     if (answer == null) {
