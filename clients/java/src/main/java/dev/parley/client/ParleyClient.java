@@ -13,10 +13,7 @@ import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.parley.client.e2ee.E2eeDevice;
-
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -169,15 +166,14 @@ public final class ParleyClient {
     if (e2eeDir == null || e2ee != null) {
       return Future.succeededFuture();
     }
-    E2eeDevice.Options o = new E2eeDevice.Options(e2eeDir, options.restBaseUrl(), options.userId(),
-        options.deviceId(), options.accessToken());
-    return E2eeDevice.open(ctx, web, o, Clock.systemUTC()).map(device -> {
-      e2ee = new E2ee(vertx, ctx, device, web, options.restBaseUrl(), options.accessToken(), outbox, inbox);
+    return E2ee.open(vertx, ctx, web, options, e2eeDir, outbox, inbox).map(opened -> {
+      e2ee = opened;
       e2ee.inbound.handler = m -> messageHandler.accept(m);
       e2ee.inbound.undecryptable = (m, err) -> undecryptableHandler.accept(m, err);
       return null;
     });
   }
+
 
   /** Sends with a fresh clientMsgId; completes with the ack (after any number of reconnects). */
   public Future<Ack> send(UUID channelId, String kind, byte[] payload) {
