@@ -1,0 +1,126 @@
+package dev.parley.cli;
+
+import dev.parley.client.Message;
+import dev.parley.client.ParleyClient;
+import dev.parley.protocol.ChainHash;
+import dev.parley.protocol.Envelope;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code parley open <chat>}: prints the latest messages, then every new one as it arrives (through the device's live
+ * connection: ordered, hash-chain checked, gaps filled by the client library), marking the chat read as it goes.
+ * Lines typed on stdin are sent to the chat. Ends with Ctrl-C, or after {@code --count} new messages.
+ */
+@Command(name = "open", description = "Show a chat and follow it live; lines typed on stdin are sent to it.")
+final class OpenCommand extends CommandBase {
+  @Parameters(paramLabel = "CHAT", description = "chat id, @username (DM) or group name")
+  String chat;
+
+  @Option(names = "--last", defaultValue = "10", description = "messages shown first (0-500, default ${DEFAULT-VALUE})")
+  int last;
+
+  @Option(names = "--count", defaultValue = "0", description = "exit after this many new messages (default: run until Ctrl-C)")
+  int count;
+
+  @Option(names = "--no-input", description = "do not read stdin (only follow the chat)")
+  boolean noInput;
+
+  @Override
+  void run(Session s) {
+    if (last < 0 || last > 500 || count < 0) {
+      throw CliError.usage("--last must be 0-500 and --count at least 0");
+    }
+    UUID channel = ChatRef.resolve(s, chat);
+    s.await(s.api().get("/v1/chats/" + channel, s.token()));
+    Names names = new Names(s).learn(channel);
+    Printer printer = new Printer(out(), names);
+    List<Envelope> backlog = MessageCommands.page(s, channel, 0, 0, Math.max(1, last));
+    backlog.subList(Math.max(0, backlog.size() - last), backlog.size()).forEach(printer::message);
+    Envelope newest = backlog.isEmpty() ? null : backlog.get(backlog.size() - 1);
+
+    CountDownLatch done = new CountDownLatch(count > 0 ? count : 1);
+    JsonObject chats = s.await(s.api().get("/v1/chats?limit=200", s.token()));
+    ParleyClient client = Live.connect(s, c -> {
+      c.onChainViolation(err -> err().println("parley: warning: " + Errors.oneLine(err)));
+      trackChats(c, chats);
+      c.track(channel, newest == null ? 0 : newest.seq(), newest == null ? ChainHash.genesis() : newest.hash());
+      c.onMessage(m -> onMessage(s, channel, printer, m, done));
+    });
+    // The chat may have moved between the backlog and the connection: fetch what is past the backlog.
+    s.await(client.sync(channel));
+    err().println("-- live: " + channel + " (Ctrl-C to stop) --");
+    err().flush();
+    if (!noInput) {
+      startInput(s, client, channel);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(client::close));
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (count == 0) {
+      return;
+    }
+    s.await(client.close());
+  }
+
+  /** Runs on the client's event loop: prints (a short write) and marks read without waiting for the answer. */
+  private void onMessage(Session s, UUID channel, Printer printer, Message m, CountDownLatch done) {
+    if (!channel.equals(m.channelId())) {
+      return;
+    }
+    printer.message(m);
+    s.api().post("/v1/chats/" + channel + "/read", s.token(), new JsonObject().put("seq", m.seq()))
+        .onFailure(err -> err().println("parley: warning: could not mark read: " + Errors.toCliError(err).getMessage()));
+    if (count > 0) {
+      done.countDown();
+    }
+  }
+
+  /**
+   * Starts every other chat at its latest message, so messages arriving there are not mistaken for a gap the client
+   * would fill from the chat's whole history.
+   */
+  private static void trackChats(ParleyClient client, JsonObject page) {
+    page.getJsonArray("chats").forEach(o -> {
+      JsonObject last = ((JsonObject) o).getJsonObject("lastMessage");
+      if (last != null) {
+        Envelope e = Envelope.fromJson(last);
+        client.track(e.channelId(), e.seq(), e.hash());
+      }
+    });
+  }
+
+  private void startInput(Session s, ParleyClient client, UUID channel) {
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          if (line.isBlank()) {
+            continue;
+          }
+          if (line.getBytes(StandardCharsets.UTF_8).length > MessageCommands.MAX_TEXT_BYTES) {
+            err().println("parley: message too long, not sent");
+            continue;
+          }
+          client.send(channel, "application", Content.text(line))
+              .onFailure(err -> err().println("parley: not sent: " + Errors.toCliError(err).getMessage()));
+        }
+      } catch (java.io.IOException e) {
+        err().println("parley: stdin: " + e.getMessage());
+      }
+    }, "parley-stdin");
+    reader.setDaemon(true);
+    reader.start();
+  }
+}
