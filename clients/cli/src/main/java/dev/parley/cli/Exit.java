@@ -1,23 +1,22 @@
 package dev.parley.cli;
 
 /**
- * The exit codes of every {@code parley} command (docs/cli.md, "Exit codes"). Scripts branch on them, so they
- * never change meaning; {@code ExitCodesDocTest} keeps the table in the docs equal to this enum.
+ * The exit codes of every {@code parley} command; what each means is documented in docs/cli.md, "Exit codes"
+ * ({@code ExitCodesDocTest} keeps that table equal to this enum). Scripts branch on them, so they never change
+ * meaning.
  */
 public enum Exit {
-  OK(0, "success"),
-  OTHER(1, "any other failure: a conflict the server reports (e.g. username_taken, already_member), a local I/O error, a bug"),
-  USAGE(2, "usage: unknown command or option, missing or malformed argument, input the server refuses as invalid (400/422, e.g. weak_password)"),
-  AUTH(3, "authentication: not logged in, wrong username or password, session expired or device removed (401)"),
-  NOT_FOUND(4, "not found or forbidden: no such user, chat, device or attachment, or not yours (403/404)"),
-  UNAVAILABLE(5, "network or service unavailable: connection refused, timeout, 429 or 5xx (retrying later may help)");
+  OK(0),
+  OTHER(1),
+  USAGE(2),
+  AUTH(3),
+  NOT_FOUND(4),
+  UNAVAILABLE(5);
 
   public final int code;
-  public final String meaning;
 
-  Exit(int code, String meaning) {
+  Exit(int code) {
     this.code = code;
-    this.meaning = meaning;
   }
 
   /** The exit code for an HTTP status the API answered with (docs/api.md). */

@@ -41,6 +41,7 @@ final class KeyWatch {
    */
   Verified verify(UUID userId) {
     Path file = session.store.dataDir().resolve("keylog-" + userId + ".json");
+    boolean checkedBefore = Files.exists(file);
     Verified known = load(userId, file);
     JsonArray raw = session.await(session.api().get("/v1/users/" + userId + "/device-key-log?afterSeq=" + known.seq(),
         session.token())).getJsonArray("entries");
@@ -64,7 +65,7 @@ final class KeyWatch {
       } else {
         devices.remove(e.deviceId());
       }
-      if (known.seq() > 0) {
+      if (checkedBefore) {
         changes.add("device " + e.deviceId() + " " + e.action().name().toLowerCase());
       }
     }

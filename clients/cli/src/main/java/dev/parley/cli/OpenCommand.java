@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import io.vertx.core.Future;
 
 /**
  * {@code parley open <chat>}: prints the latest messages, then every new one as it arrives (through the device's live
@@ -34,6 +36,8 @@ final class OpenCommand extends CommandBase {
 
   @Option(names = "--no-input", description = "do not read stdin (only follow the chat)")
   boolean noInput;
+
+  private final AtomicReference<Future<JsonObject>> lastRead = new AtomicReference<>();
 
   @Override
   void run(Session s) {
@@ -72,6 +76,11 @@ final class OpenCommand extends CommandBase {
     if (count == 0) {
       return;
     }
+    // The read cursor of the last message shown is part of what this command does: wait for it before leaving.
+    Future<JsonObject> read = lastRead.get();
+    if (read != null) {
+      s.await(read.otherwiseEmpty());
+    }
     s.await(client.close());
   }
 
@@ -81,8 +90,8 @@ final class OpenCommand extends CommandBase {
       return;
     }
     printer.message(m);
-    s.api().post("/v1/chats/" + channel + "/read", s.token(), new JsonObject().put("seq", m.seq()))
-        .onFailure(err -> err().println("parley: warning: could not mark read: " + Errors.toCliError(err).getMessage()));
+    lastRead.set(s.api().post("/v1/chats/" + channel + "/read", s.token(), new JsonObject().put("seq", m.seq()))
+        .onFailure(err -> err().println("parley: warning: could not mark read: " + Errors.toCliError(err).getMessage())));
     if (count > 0) {
       done.countDown();
     }
