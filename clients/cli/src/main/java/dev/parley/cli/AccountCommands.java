@@ -33,6 +33,10 @@ final class AccountCommands {
     @Option(names = "--device-name", paramLabel = "NAME", description = "name of this device (default: parley-cli@<host>)")
     String deviceName;
 
+    @Option(names = "--no-e2ee", description = "do not encrypt end to end (only for a server without the MLS "
+        + "Delivery Service; every message command then warns)")
+    boolean noE2ee;
+
     @Option(names = "--gateway", paramLabel = "WS_URL", description = "gateway WebSocket URL(s) to use instead of "
         + "service discovery (repeatable), e.g. ws://127.0.0.1:8091/ws")
     List<String> gateways;
@@ -75,7 +79,7 @@ final class AccountCommands {
 
   /** Logs in and stores the session; re-uses the profile's device when it is the same account on the same server. */
   static Profile login(Session s, String server, String username, String password, String deviceName,
-                       List<String> gateways, Optional<Profile> stored, boolean newDevice) {
+                       List<String> gateways, Optional<Profile> stored, boolean newDevice, boolean e2ee) {
     UUID device = stored.filter(p -> !newDevice && server.equals(p.server()) && username.equalsIgnoreCase(p.username()))
         .map(Profile::deviceId).orElse(null);
     JsonObject body = new JsonObject().put("username", username).put("password", password).put("deviceName", deviceName);
@@ -92,7 +96,7 @@ final class AccountCommands {
     }
     Profile p = new Profile(server, gateways, username, UUID.fromString(pair.getString("userId")),
         UUID.fromString(pair.getString("deviceId")), pair.getString("accessToken"),
-        s.clock().millis() + pair.getLong("accessTokenExpiresIn") * 1000, pair.getString("refreshToken"));
+        s.clock().millis() + pair.getLong("accessTokenExpiresIn") * 1000, pair.getString("refreshToken"), e2ee);
     s.store.save(p);
     return p;
   }
@@ -115,7 +119,7 @@ final class AccountCommands {
       JsonObject user = s.await(s.api(server).post("/v1/auth/signup", null, new JsonObject().put("username", username)
           .put("password", password).put("displayName", displayName != null ? displayName : username)));
       Profile p = login(s, server, username, password, credentials.deviceName(), credentials.gateways(stored),
-          Optional.empty(), true);
+          Optional.empty(), true, !credentials.noE2ee);
       out().println("signed up " + user.getString("username") + " (user " + p.userId() + "), logged in as device "
           + p.deviceId() + " [profile " + s.store.name() + "]");
     }
@@ -136,7 +140,8 @@ final class AccountCommands {
       String username = credentials.username(stored);
       List<String> gateways = credentials.gateways(stored);
       String password = Passwords.read(credentials.passwordStdin, false);
-      Profile p = login(s, server, username, password, credentials.deviceName(), gateways, stored, newDevice);
+      Profile p = login(s, server, username, password, credentials.deviceName(), gateways, stored, newDevice,
+          !credentials.noE2ee);
       out().println("logged in as " + p.username() + " (device " + p.deviceId() + ") [profile " + s.store.name() + "]");
     }
   }

@@ -1,5 +1,8 @@
 package dev.parley.cli;
 
+import dev.parley.client.E2ee;
+import dev.parley.client.ParleyClient;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
@@ -13,6 +16,16 @@ final class ChannelCommands {
   private ChannelCommands() {
   }
 
+  /** Runs one E2EE action over a connection of the profile's device and waits for it. */
+  static <T> T withE2ee(Session s, java.util.function.Function<E2ee, Future<T>> action) {
+    ParleyClient client = Live.connect(s);
+    try {
+      return s.await(action.apply(Live.e2ee(client)));
+    } finally {
+      s.await(client.close());
+    }
+  }
+
   @Command(name = "dm", description = "Open (or create) the one-on-one chat with a user; prints its id.")
   static final class Dm extends CommandBase {
     @Parameters(paramLabel = "USER", description = "username (with or without @)")
@@ -21,7 +34,12 @@ final class ChannelCommands {
     @Override
     void run(Session s) {
       UUID peer = ChatRef.user(s, user);
-      out().println(ChatRef.dm(s, peer));
+      if (!s.profile().e2ee()) {
+        out().println(ChatRef.dm(s, peer));
+        return;
+      }
+      // The DM and its MLS group (with every device of both users), so the first message needs no set-up.
+      out().println(ChannelCommands.<UUID>withE2ee(s, e -> e.openDirect(peer)).toString());
     }
   }
 
@@ -48,10 +66,15 @@ final class ChannelCommands {
 
     @Override
     void run(Session s) {
-      JsonArray ids = new JsonArray();
-      members.forEach(u -> ids.add(ChatRef.user(s, u).toString()));
+      List<UUID> ids = members.stream().map(u -> ChatRef.user(s, u)).toList();
+      if (s.profile().e2ee()) {
+        out().println(ChannelCommands.<UUID>withE2ee(s, e -> e.createGroup(name, ids)).toString());
+        return;
+      }
+      JsonArray memberIds = new JsonArray();
+      ids.forEach(id -> memberIds.add(id.toString()));
       JsonObject c = s.await(s.api().post("/v1/channels", s.token(), new JsonObject().put("name", name)
-          .put("memberIds", ids)));
+          .put("memberIds", memberIds)));
       out().println(c.getString("channelId"));
     }
   }
@@ -71,8 +94,13 @@ final class ChannelCommands {
     void run(Session s) {
       UUID channel = ChatRef.resolve(s, group);
       UUID member = ChatRef.user(s, user);
-      s.await(s.api().post("/v1/channels/" + channel + "/members", s.token(),
-          new JsonObject().put("userId", member.toString())));
+      if (s.profile().e2ee()) {
+        // The REST add, then the commit that adds their devices to the group's MLS state.
+        withE2ee(s, e -> e.addMember(channel, member));
+      } else {
+        s.await(s.api().post("/v1/channels/" + channel + "/members", s.token(),
+            new JsonObject().put("userId", member.toString())));
+      }
       out().println("added " + user + " to " + channel);
     }
   }
@@ -83,7 +111,12 @@ final class ChannelCommands {
     void run(Session s) {
       UUID channel = ChatRef.resolve(s, group);
       UUID member = ChatRef.user(s, user);
-      s.await(s.api().delete("/v1/channels/" + channel + "/members/" + member, s.token()));
+      if (s.profile().e2ee()) {
+        // The REST removal, then the commit that removes their devices' leaves (they read nothing sent after it).
+        withE2ee(s, e -> e.removeMember(channel, member));
+      } else {
+        s.await(s.api().delete("/v1/channels/" + channel + "/members/" + member, s.token()));
+      }
       out().println("removed " + user + " from " + channel);
     }
   }

@@ -53,7 +53,7 @@ final class ChatsCommand extends CommandBase {
     if (last != null) {
       Envelope e = Envelope.fromJson(last);
       names.learn(id);
-      preview = names.name(e.senderUser()) + ": " + Printer.body(id, e.seq(), Content.decode(e.payload()));
+      preview = names.name(e.senderUser()) + ": " + preview(s, id, e);
       preview = preview.replace("\n    ", " ");
       if (preview.length() > 60) {
         preview = preview.substring(0, 59) + "…";
@@ -61,6 +61,18 @@ final class ChatsCommand extends CommandBase {
     }
     return String.format("%4s  %-20s %-5s %-22s %s  %s%s", badge, name, kind, time, preview, id,
         c.getBoolean("muted", false) ? " (muted)" : "");
+  }
+
+  /** Without E2EE the latest message itself; with it, the plaintext this device kept, if it has read it. */
+  private static String preview(Session s, UUID id, Envelope e) {
+    if (!s.profile().e2ee()) {
+      return Printer.body(id, e.seq(), Content.decode(e.payload()));
+    }
+    if (!"application".equals(e.kind())) {
+      return "(group change)";
+    }
+    Envelope kept = Reading.kept(s, id, e.seq());
+    return kept == null ? "[encrypted: parley open to read]" : Printer.body(id, e.seq(), Content.decode(kept.payload()));
   }
 
   /** Base of the one-chat actions. */

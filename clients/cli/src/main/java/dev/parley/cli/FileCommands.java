@@ -53,6 +53,20 @@ final class FileCommands {
     }
   }
 
+  /** Message {@code seq} in plaintext: from history without E2EE; with it, kept by this device (reading up first). */
+  static Envelope message(Session s, UUID channel, long seq) {
+    if (!s.profile().e2ee()) {
+      List<Envelope> page = MessageCommands.page(s, channel, seq - 1, seq + 1, 1);
+      return page.isEmpty() || page.get(0).seq() != seq ? null : page.get(0);
+    }
+    Envelope kept = Reading.kept(s, channel, seq);
+    if (kept == null) {
+      Reading.recent(s, channel, 0, 1);
+      kept = Reading.kept(s, channel, seq);
+    }
+    return kept;
+  }
+
   @Command(name = "download", description = "Fetch, check and decrypt a file sent to a chat.")
   static final class Download extends CommandBase {
     @Parameters(index = "0", paramLabel = "CHAT:SEQ", description = "the file's message, as history prints it "
@@ -76,11 +90,11 @@ final class FileCommands {
         throw CliError.usage(path + " exists (use --force to overwrite)");
       }
       UUID channel = ChatRef.resolve(s, attachment.substring(0, colon));
-      List<Envelope> page = MessageCommands.page(s, channel, seq - 1, seq + 1, 1);
-      if (page.isEmpty() || page.get(0).seq() != seq) {
-        throw CliError.notFound("no message #" + seq + " in " + channel);
+      Envelope message = message(s, channel, seq);
+      if (message == null) {
+        throw CliError.notFound("no message #" + seq + " in " + channel + " that this device can read");
       }
-      if (!(Content.decode(page.get(0).payload()) instanceof Content.File file)) {
+      if (!(Content.decode(message.payload()) instanceof Content.File file)) {
         throw CliError.usage("message #" + seq + " is not a file");
       }
       MediaClient media = new MediaClient(s.vertx, s.web, s.profile().server());

@@ -90,6 +90,28 @@ final class LocalLog {
     }
     write(m.channelId(), line.encode() + "\n");
     positions.put(m.channelId(), new Position(m.seq(), m.hash()));
+    notifyAll();
+  }
+
+  /**
+   * Waits until the device has read the chat up to {@code seq} (the connection appends as it decrypts); false if
+   * {@code limit} passed first.
+   */
+  synchronized boolean awaitPosition(UUID channel, long seq, java.time.Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (position(channel).seq() < seq) {
+      long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        return false;
+      }
+      try {
+        wait(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The newest {@code last} kept messages with seq below {@code before} (0: no bound), oldest first. */

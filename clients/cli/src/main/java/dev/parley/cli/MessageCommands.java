@@ -72,7 +72,8 @@ final class MessageCommands {
     }
   }
 
-  @Command(name = "history", description = "Print a chat's messages, oldest first.")
+  @Command(name = "history", description = "Print a chat's messages, oldest first (with E2EE: those this device "
+      + "has read, after reading up to now).")
   static final class History extends CommandBase {
     @Parameters(paramLabel = "CHAT", description = "chat id, @username (DM) or group name")
     String chat;
@@ -92,9 +93,9 @@ final class MessageCommands {
         throw CliError.usage("--before must be a seq (a positive number)");
       }
       UUID channel = ChatRef.resolve(s, chat);
-      List<Envelope> messages = page(s, channel, 0, before, last);
+      List<LocalLog.Kept> messages = Reading.recent(s, channel, before, last);
       Printer printer = new Printer(out(), new Names(s).learn(channel));
-      messages.forEach(printer::message);
+      messages.forEach(printer::kept);
     }
   }
 }

@@ -31,6 +31,19 @@ public final class Printer {
     out.flush();
   }
 
+  /** A kept message: shown like any other, or as undecryptable with the reason. */
+  public void kept(LocalLog.Kept k) {
+    Envelope m = k.envelope();
+    if (k.undecryptable() == null) {
+      message(m);
+      return;
+    }
+    String time = Instant.ofEpochMilli(m.ts()).truncatedTo(ChronoUnit.SECONDS).toString();
+    out.println(time + " #" + m.seq() + " " + names.name(m.senderUser()) + ": [cannot decrypt: "
+        + safe(k.undecryptable()) + "]");
+    out.flush();
+  }
+
   public void message(dev.parley.client.Message m) {
     message(new Envelope(m.channelId(), m.seq(), m.msgId(), m.hash(), m.senderUser(), m.senderDevice(),
         m.clientMsgId(), m.kind(), m.payload(), m.ts()));

@@ -31,6 +31,7 @@ public final class Session implements AutoCloseable {
   private final Clock clock;
   private Profile profile;
   private Api api;
+  private LocalLog localLog;
 
   public Session(ProfileStore store, Duration timeout, Clock clock) {
     this.vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10_000));
@@ -63,6 +64,14 @@ public final class Session implements AutoCloseable {
       api = new Api(web, profile().server());
     }
     return api;
+  }
+
+  /** The messages the profile's current device has read (one instance per command: it caches positions). */
+  LocalLog localLog() {
+    if (localLog == null) {
+      localLog = new LocalLog(store.dataDir().resolve(profile().deviceId().toString()).resolve("chats"));
+    }
+    return localLog;
   }
 
   public String token() {

@@ -1,6 +1,5 @@
 package dev.parley.node;
 
-import dev.parley.mls.DeviceIdentity;
 import dev.parley.node.CliProcess.Result;
 import dev.parley.shared.it.ItConfig;
 import io.vertx.core.json.JsonObject;
@@ -101,6 +100,10 @@ class CliIT {
         "--gateway", fx.wsUrl(gateway), "--device-name", user + "-laptop");
   }
 
+  private static JsonObject profile(String name) throws java.io.IOException {
+    return new JsonObject(Files.readString(cli.home().resolve("config").resolve(name + ".json")));
+  }
+
   @Test
   @Order(1)
   @DisplayName("signup stores a session per profile in files only the owner can read")
@@ -126,20 +129,27 @@ class CliIT {
     CliProcess.Running bobOpen = cli.start(BOB, null, "open", "@" + ALICE, "--count", "2", "--no-input");
     eventually(WAIT, () -> bobOpen.stderr().contains("-- live:") || !bobOpen.process().isAlive(),
         () -> "bob's open never went live: " + bobOpen.result(-1));
-    assertThat(ok(cli.run(ALICE, null, "send", "@" + BOB, "hello", "bob")).out()).contains("sent #1 to " + dmChannel);
+    assertThat(ok(cli.run(ALICE, null, "send", "@" + BOB, "hello", "bob")).out()).containsPattern("sent #\\d+ to " + dmChannel);
     // alice types a line into her own open: it is sent, and shown to her once stored
     Result aliceOpen = ok(cli.start(ALICE, "typed in open\n", "open", dmChannel, "--count", "1", "--last", "0").await());
-    assertThat(aliceOpen.out()).contains("#2 " + ALICE + ": typed in open");
+    assertThat(aliceOpen.out()).containsPattern("#\\d+ " + ALICE + ": typed in open");
     Result bobSaw = ok(bobOpen.await());
     assertThat(bobSaw.out().lines().toList()).hasSize(2);
-    assertThat(bobSaw.out()).containsSubsequence("#1 " + ALICE + ": hello bob", "#2 " + ALICE + ": typed in open");
+    assertThat(bobSaw.out()).containsSubsequence(ALICE + ": hello bob", ALICE + ": typed in open");
 
     ok(cli.run(BOB, null, "send", "@" + ALICE, "hi", "alice"));
     List<String> history = ok(cli.run(ALICE, null, "history", "@" + BOB)).out().lines().toList();
     assertThat(history).hasSize(3);
-    assertThat(history.get(0)).endsWith("#1 " + ALICE + ": hello bob");
-    assertThat(history.get(1)).endsWith("#2 " + ALICE + ": typed in open");
-    assertThat(history.get(2)).endsWith("#3 " + BOB + ": hi alice");
+    assertThat(history.get(0)).endsWith(ALICE + ": hello bob");
+    assertThat(history.get(1)).endsWith(ALICE + ": typed in open");
+    assertThat(history.get(2)).endsWith(BOB + ": hi alice");
+    // End to end: the server's copy of the messages is MLS ciphertext, never the text.
+    var stored = await(WebClient.create(fx.vertx).getAbs(server + "/v1/channels/" + dmChannel + "/messages")
+        .bearerTokenAuthentication(profile(ALICE).getString("accessToken")).send()).bodyAsJsonObject();
+    assertThat(stored.getJsonArray("messages")).isNotEmpty();
+    stored.getJsonArray("messages").forEach(o -> assertThat(new String(Base64.getDecoder().decode(
+        ((JsonObject) o).getString("payload")), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .doesNotContain("hello bob", "typed in open", "hi alice"));
   }
 
   @Test
@@ -161,7 +171,8 @@ class CliIT {
 
   @Test
   @Order(4)
-  @DisplayName("groups: create with a member, send by name, add a member who then reads; an outsider's history is exit 4")
+  @DisplayName("groups: create with a member, send by name, add a member who reads from then on (not before: forward "
+      + "secrecy); an outsider's history is exit 4")
   void groups() throws Exception {
     String team = "team " + SUFFIX;
     String group = ok(cli.run(ALICE, null, "group", "create", team, BOB)).out().trim();
@@ -170,7 +181,10 @@ class CliIT {
     refused(cli.run(CAROL, null, "history", group), 4);
     refused(cli.run(BOB, null, "group", "add", group, CAROL), 4); // only admins add
     ok(cli.run(ALICE, null, "group", "add", team, CAROL));
-    assertThat(ok(cli.run(CAROL, null, "history", team)).out()).contains(ALICE + ": hello team");
+    ok(cli.run(ALICE, null, "send", team, "welcome", "carol"));
+    String carolSees = ok(cli.run(CAROL, null, "history", team)).out();
+    assertThat(carolSees).contains(ALICE + ": welcome carol").doesNotContain("hello team");
+    assertThat(carolSees).contains(ALICE + ": [cannot decrypt");
     assertThat(ok(cli.run(CAROL, null, "group", "members", group)).out()).contains(ALICE + "  admin", BOB + "  member");
     ok(cli.run(CAROL, null, "group", "leave", group));
     refused(cli.run(CAROL, null, "send", group, "still", "here?"), 4);
@@ -205,16 +219,16 @@ class CliIT {
     assertThat(number).matches("(\\d{5} ){11}\\d{5}");
     assertThat(ok(cli.run(BOB, null, "safety-number", ALICE)).out().lines().findFirst().orElseThrow()).isEqualTo(number);
 
-    // bob's device registers a signature key (what the E2EE client does at login): alice is told on her next check
-    JsonObject bob = new JsonObject(Files.readString(cli.home().resolve("config").resolve(BOB + ".json")));
-    byte[] key = DeviceIdentity.generate(UUID.fromString(bob.getString("deviceId"))).signaturePublicKey();
-    var put = await(WebClient.create(fx.vertx).putAbs(server + "/v1/keys/signature-key")
-        .bearerTokenAuthentication(bob.getString("accessToken"))
-        .sendJsonObject(new JsonObject().put("signatureKey", Base64.getEncoder().encodeToString(key))));
-    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(200);
+    // bob signs in on a second device, which registers its key when it first connects: alice is told on her next check
+    ok(cli.run(BOB + "-tablet", PASSWORD + "\n", "login", "--server", server, "--username", BOB, "--password-stdin",
+        "--gateway", fx.wsUrl("cli-a"), "--device-name", "tablet"));
+    ok(cli.run(BOB + "-tablet", null, "history", "@" + ALICE, "--last", "1"));
+    String tablet = profile(BOB + "-tablet").getString("deviceId");
     Result again = ok(cli.run(ALICE, null, "safety-number", BOB));
     assertThat(again.out().lines().findFirst().orElseThrow()).isNotEqualTo(number);
-    assertThat(again.err()).contains("keys changed since your last check: device " + bob.getString("deviceId") + " added");
+    assertThat(again.err()).contains("keys changed since your last check: device " + tablet + " added");
+    assertThat(ok(cli.run(BOB, null, "safety-number", ALICE)).out().lines().findFirst().orElseThrow())
+        .isEqualTo(again.out().lines().findFirst().orElseThrow());
   }
 
   @Test
@@ -223,8 +237,7 @@ class CliIT {
   void devices() throws Exception {
     ok(cli.run(ALICE + "-phone", PASSWORD + "\n", "login", "--server", server, "--username", ALICE,
         "--password-stdin", "--gateway", fx.wsUrl("cli-b"), "--device-name", "phone"));
-    String phone = new JsonObject(Files.readString(cli.home().resolve("config").resolve(ALICE + "-phone.json")))
-        .getString("deviceId");
+    String phone = profile(ALICE + "-phone").getString("deviceId");
     String list = ok(cli.run(ALICE, null, "devices")).out();
     assertThat(list.lines().toList()).hasSize(2);
     assertThat(list.lines().filter(l -> l.startsWith("* ")).count()).isEqualTo(1);
