@@ -66,7 +66,8 @@ public final class GatewayVerticle extends VerticleBase {
         clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(clients.redis()), memberships,
             new LiveFrames(vertx.eventBus(), new SessionDirectory(clients.redis())),
             config.chats().receiptsMaxGroupSize()), config.chats(), clock::millis),
-        new PresenceFrameHandler(vertx.eventBus()));
+        new PresenceFrameHandler(vertx.eventBus()), new SendFrames.CommitLimits(config.mls().maxCommitBytes(),
+            config.mls().maxWelcomeBytes(), config.mls().maxGroupInfoBytes(), config.mls().maxRatchetTreeBytes()));
     HttpServerOptions options = FrameLimit.apply(new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
         .setIdleTimeout(gc.idleTimeoutSeconds()), gc.maxFrameBytes());
     return JwtKeys.load(vertx, config.auth().keysDir(), "", false)
