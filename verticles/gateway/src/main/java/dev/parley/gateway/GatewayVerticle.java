@@ -62,7 +62,7 @@ public final class GatewayVerticle extends VerticleBase {
     lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions);
     pushState = new PushRegistrationState(clients.pg(), config.node().dependencyTimeoutMs());
     frames = new FrameHandler(memberships, producer, config.kafka().messagesTopic(), nodeId, gc.maxPayloadBytes(),
-        clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(clients.redis()), memberships,
+        clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(vertx, clients.redis(), clients.pg()), memberships,
             new LiveFrames(vertx.eventBus(), new SessionDirectory(clients.redis())),
             config.chats().receiptsMaxGroupSize()), config.chats(), clock::millis),
         new PresenceFrameHandler(vertx.eventBus()));

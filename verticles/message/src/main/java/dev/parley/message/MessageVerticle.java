@@ -53,7 +53,7 @@ public final class MessageVerticle extends VerticleBase {
     int worker = MsgIdGenerator.workerFor(nodeId, mc.workerId());
     Sequencer sequencer = new Sequencer(store, new MsgIdGenerator(worker, clock), clock);
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-message-" + nodeId));
-    ChatStore chatStore = ChatStore.on(clients.redis());
+    ChatStore chatStore = ChatStore.on(vertx, clients.redis(), clients.pg());
     EventBus bus = vertx.eventBus();
     Delivery delivery = new Delivery(memberships::devicesOf, new SessionDirectory(clients.redis())::lookup,
         new RedisChatState(chatStore), (node, frames) -> bus.send(Addresses.gatewayDeliver(node), frames.toJson()),
