@@ -31,10 +31,11 @@ final class FrameHandler {
   private final LongSupplier nowMs;
   private final ChatFrameHandler chatFrames;
   private final PresenceFrameHandler presenceFrames;
+  private final TokenExpiry tokenExpiry;
 
   FrameHandler(Memberships memberships, KafkaProducer<String, String> producer, String topic, String nodeId,
                int maxPayloadBytes, LongSupplier nowMs, ChatFrameHandler chatFrames,
-               PresenceFrameHandler presenceFrames) {
+               PresenceFrameHandler presenceFrames, TokenExpiry tokenExpiry) {
     this.memberships = memberships;
     this.producer = producer;
     this.topic = topic;
@@ -43,6 +44,7 @@ final class FrameHandler {
     this.nowMs = nowMs;
     this.chatFrames = chatFrames;
     this.presenceFrames = presenceFrames;
+    this.tokenExpiry = tokenExpiry;
   }
 
   /**
@@ -69,6 +71,7 @@ final class FrameHandler {
     }
     switch (t) {
       case "hello" -> s.write(ready(s, null, null));
+      case "auth" -> tokenExpiry.onFrame(s, frame);
       case "ping" -> s.write(SessionFrames.pong(frame.getValue("id")));
       case "send" -> onSend(s, frame);
       case "read", "delivered", "typing" -> chatFrames.onFrame(s, t, frame);
