@@ -152,7 +152,7 @@ class TokensNodeIT {
     // The Java client refreshes over the socket by itself (at 80 % of the token's lifetime).
     Device d3 = fx.user();
     MessagePathFixture.Conn client = fx.open(new Device(d3.userId(), d3.deviceId(),
-        shortTokens.issue(d3.userId(), d3.deviceId())));
+        shortTokens.issue(d3.userId(), d3.deviceId())), "tk-gw");
     client.client().refreshTokensWith(() -> Future.succeededFuture(shortTokens.issue(d3.userId(), d3.deviceId())));
     await(client.client().connect());
     Raw refreshed = open(shortTokens.issue(d2.userId(), d2.deviceId()));
