@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,7 +26,8 @@ import java.util.stream.Collectors;
  */
 public final class CassandraMigrator {
   /** The migrations, in order. A new file is added here and never edited once released. */
-  public static final List<String> FILES = List.of("V1__messages.cql", "V2__message_dedup.cql");
+  public static final List<String> FILES = List.of("V1__messages.cql", "V2__message_dedup.cql",
+      "V3__channel_heads_epoch.cql");
 
   private final CassandraClient client;
   private final ParleyConfig.CassandraConfig config;
@@ -78,8 +78,8 @@ public final class CassandraMigrator {
     }
     return chain
         .compose(v -> client.execute(SimpleStatement.newInstance("INSERT INTO " + config.keyspace()
-            + ".schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-            version, file, checksum, Instant.now())))
+            + ".schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, toTimestamp(now()))",
+            version, file, checksum)))
         .map(v -> version);
   }
 

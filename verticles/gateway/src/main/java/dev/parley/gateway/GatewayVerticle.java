@@ -39,18 +39,20 @@ public final class GatewayVerticle extends VerticleBase {
   private final ParleyConfig config;
   private final DependencyClients clients;
   /** The one clock of this role's object graph: every class below gets it (or its millis) injected. */
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
   private KafkaProducer<String, String> producer;
   private SessionTable sessions;
   private FrameHandler frames;
   private WsAuthenticator authenticator;
+  private TokenExpiry tokenExpiry;
   private GatewayLifecycle lifecycle;
   private PushRegistrationState pushState;
   private OriginPolicy origins;
 
-  public GatewayVerticle(ParleyConfig config, DependencyClients clients) {
+  public GatewayVerticle(ParleyConfig config, DependencyClients clients, Clock clock) {
     this.config = config;
     this.clients = clients;
+    this.clock = clock;
   }
 
   @Override
@@ -61,21 +63,25 @@ public final class GatewayVerticle extends VerticleBase {
         clock::millis);
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-gateway-" + nodeId));
     sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds());
-    lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions);
+    lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions, clock);
     pushState = new PushRegistrationState(clients.pg(), config.node().dependencyTimeoutMs());
+    tokenExpiry = new TokenExpiry(vertx, token -> authenticator.verify(token), clock::millis,
+        config.auth().clockSkewSeconds());
     frames = new FrameHandler(memberships, producer, config.kafka().messagesTopic(), nodeId, gc.maxPayloadBytes(),
-        clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(clients.redis()), memberships,
+        clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(vertx, clients.redis(), clients.pg()), memberships,
             new LiveFrames(vertx.eventBus(), new SessionDirectory(clients.redis())),
             config.chats().receiptsMaxGroupSize()), config.chats(), clock::millis),
-        new PresenceFrameHandler(vertx.eventBus()));
+        new PresenceFrameHandler(vertx.eventBus()), tokenExpiry, new SendFrames.CommitLimits(config.mls().maxCommitBytes(),
+            config.mls().maxWelcomeBytes(), config.mls().maxGroupInfoBytes(), config.mls().maxRatchetTreeBytes()));
     origins = OriginPolicy.of(config.edge());
     HttpServerOptions options = FrameLimit.apply(new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
         .setIdleTimeout(gc.idleTimeoutSeconds()), gc.maxFrameBytes());
     return JwtKeys.load(vertx, config.auth().keysDir(), "", false)
         .map(keys -> authenticator = new WsAuthenticator(new AccessTokens(vertx, keys, config.auth().issuer(),
             config.auth().audience(), config.auth().accessTokenTtlSeconds(), config.auth().clockSkewSeconds(),
-            Clock.systemUTC()),
-            new RevokedDevices(clients.redis(), vertx.eventBus(), config.auth().accessTokenTtlSeconds())))
+            clock),
+            new RevokedDevices(clients.redis(), clients.pg(), vertx.eventBus(),
+                config.auth().accessTokenTtlSeconds(), clock)))
         .compose(a -> memberships.listen(vertx))
         .compose(v -> sessions.start())
         .compose(v -> server(options).listen())
@@ -127,7 +133,9 @@ public final class GatewayVerticle extends VerticleBase {
     });
     ws.binaryMessageHandler(bytes -> frames.onBinary(session));
     FrameLimit.closeWhenExceeded(ws, claims.deviceId());
+    tokenExpiry.arm(session, claims);
     ws.closeHandler(v -> {
+      tokenExpiry.disarm(session);
       sessions.closed(session);
       lifecycle.presence().closed(claims.userId(), claims.deviceId());
     });
