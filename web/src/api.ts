@@ -212,6 +212,11 @@ export class Api {
     return this.call('GET', `/v1/presence?userIds=${userIds.join(',')}`);
   }
 
+  registerSignatureKey(signatureKey: string): Promise<unknown> { return this.call('PUT', '/v1/keys/signature-key', { signatureKey }); }
+  uploadKeyPackages(oneTime: string[], lastResort?: string): Promise<{ oneTimeStock: number; lastResort: boolean }> {
+    return this.call('POST', '/v1/keys/key-packages', lastResort ? { oneTime, lastResort } : { oneTime });
+  }
+
   /** Raw authenticated request for the media routes (binary bodies, headers). */
   media(method: string, path: string, body?: Uint8Array | unknown, headers?: Record<string, string>): Promise<Response> {
     return this.withToken((t) => this.raw(method, path, body, t, { headers }));

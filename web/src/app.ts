@@ -6,6 +6,8 @@ import { toBase64 } from './proto/b64';
 import { ChainViolation } from './proto/chain';
 import { Msg, newClientMsgId, parseEnvelope, ServerFrame, frames } from './proto/frames';
 import { Store } from './store';
+import { MlsDevice } from './mls/device';
+import { IdbKv } from './mls/kv';
 
 // The controller: session, connection, and every action the screen offers. It changes the Store and asks the
 // view to redraw (render is batched per animation frame).
@@ -18,6 +20,7 @@ export class App {
   notice = '';
   readonly images = new Map<string, string>(); // mediaId -> object URL of the decrypted file
   private lastTypingSent = 0;
+  private mls: Promise<MlsDevice> | null = null;
   private scheduled = false;
 
   constructor(readonly api: Api, private readonly render: (app: App) => void) {
@@ -69,6 +72,7 @@ export class App {
   }
 
   private reset(notice: string): void {
+    this.mls = null;
     for (const url of this.images.values()) URL.revokeObjectURL(url);
     this.images.clear();
     this.openId = null;
@@ -101,6 +105,7 @@ export class App {
   }
 
   private async onReady(_nodeId: string, first: boolean): Promise<void> {
+    if (first) void this.publishKeys();
     if (!first) {
       // Frames may have been missed while away: the list and the open chat are refreshed (docs/protocol.md).
       await this.loadChats().catch(() => undefined);
@@ -130,6 +135,7 @@ export class App {
         else this.store.thread(f.channelId).typing.delete(f.userId);
         setTimeout(() => this.redraw(), 5100);
         break;
+      case 'keypackages.low': void this.publishKeys(f.oneTimeStock); return;
       case 'presence': this.store.presence.set(f.userId, { online: f.online, lastSeen: f.lastSeen }); break;
       case 'presence.subscribed':
         for (const p of f.accepted) this.store.presence.set(p.userId, { online: p.online, lastSeen: p.lastSeen });
@@ -137,6 +143,21 @@ export class App {
       default: return;
     }
     this.redraw();
+  }
+
+  /**
+   * Registers this device's MLS signature key and uploads KeyPackages (docs/e2ee.md), kept in IndexedDB. This is
+   * the device side of the key directory only: messages are not MLS-encrypted by the web client yet (docs/web.md).
+   */
+  private async publishKeys(stock?: number): Promise<void> {
+    const s = this.api.session;
+    if (!s || typeof indexedDB === 'undefined') return;
+    try {
+      this.mls ??= MlsDevice.load(new IdbKv(), s.deviceId);
+      await (await this.mls).publish(this.api, 20, stock);
+    } catch (e) {
+      console.warn('could not publish MLS keys', e);
+    }
   }
 
   private async addedTo(c: Chat): Promise<void> {

@@ -113,19 +113,18 @@ export class Store {
     t.receipts.set(userId, r);
   }
 
-  /** "Sent", "Delivered" or "Read" for one of my messages: every other member must have reached it. */
-  status(channelId: string, seq: number): 'sent' | 'delivered' | 'read' {
+  /** How far the other members got with one of my messages: how many read it, how many received it, of how many. */
+  status(channelId: string, seq: number): { read: number; delivered: number; others: number } {
     const c = this.chats.get(channelId);
     const t = this.thread(channelId);
     const others = t.members.filter((m) => m.userId !== this.me).map((m) => m.userId);
     if (c?.kind === 'dm' && c.peerUserId && !others.includes(c.peerUserId)) others.push(c.peerUserId);
-    if (others.length === 0) return 'sent';
-    const all = (k: 'read' | 'delivered') => others.every((u) => {
-      const r = t.receipts.get(u);
+    const reached = (u: string, k: 'read' | 'delivered') => {
       const fromList = c?.kind === 'dm' ? (k === 'read' ? c.peerReadSeq : c.peerDeliveredSeq) ?? 0 : 0;
-      return Math.max(r?.[k] ?? 0, fromList) >= seq;
-    });
-    return all('read') ? 'read' : all('delivered') ? 'delivered' : 'sent';
+      return Math.max(t.receipts.get(u)?.[k] ?? 0, fromList) >= seq;
+    };
+    return { read: others.filter((u) => reached(u, 'read')).length,
+      delivered: others.filter((u) => reached(u, 'delivered') || reached(u, 'read')).length, others: others.length };
   }
 
   typingNames(channelId: string, now: number): string[] {

@@ -159,7 +159,13 @@ function message(app: App, channelId: string, m: Shown, mine: boolean): HTMLElem
   return h('div', { class: `msg${mine ? ' mine' : ''}`, 'data-testid': 'message', 'data-seq': m.seq },
     !mine && c?.kind === 'group' ? h('div', { class: 'who' }, app.store.nameOf(m.sender)) : null,
     ...body,
-    h('div', { class: 'when' }, timeOf(m.ts), status ? h('span', { 'data-testid': 'receipt' }, status === 'read' ? ' · Read' : status === 'delivered' ? ' · Delivered' : ' · Sent') : null));
+    h('div', { class: 'when' }, timeOf(m.ts), status ? h('span', { 'data-testid': 'receipt' }, ` · ${receiptText(status, c?.kind === 'dm')}`) : null));
+}
+
+function receiptText(s: { read: number; delivered: number; others: number }, dm: boolean): string {
+  if (dm || s.others <= 1) return s.others > 0 && s.read === s.others ? 'Read' : s.others > 0 && s.delivered === s.others ? 'Delivered' : 'Sent';
+  if (s.read > 0) return `Read by ${s.read} of ${s.others}`;
+  return s.delivered > 0 ? `Delivered to ${s.delivered} of ${s.others}` : 'Sent';
 }
 
 function showError(s: Skeleton, e: unknown): void {

@@ -14,7 +14,7 @@ async function envelope(prev: Uint8Array, seq: number, msgId: string, kind: stri
 
 async function chainOf(n: number): Promise<Envelope[]> {
   const out: Envelope[] = [];
-  let prev = GENESIS;
+  let prev: Uint8Array = GENESIS;
   for (let seq = 1; seq <= n; seq++) {
     const e = await envelope(prev, seq, String(1000 + seq), 'application', `m${seq}`);
     out.push(e);

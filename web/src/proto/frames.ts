@@ -18,10 +18,11 @@ export interface PresenceFrame { type: 'presence'; userId: string; online: boole
 export interface PresenceSubscribed { type: 'presence.subscribed'; accepted: PresenceFrame[]; denied: string[] }
 export interface Pong { type: 'pong'; id: unknown }
 export interface Reconnect { type: 'reconnect'; reason: string }
+export interface KeyPackagesLow { type: 'keypackages.low'; oneTimeStock: number; threshold: number }
 export interface Unknown { type: 'unknown'; original: string }
 
 export type ServerFrame = Ready | Ack | Msg | ErrorFrame | ChatFrame | Receipt | Typing | PresenceFrame
-  | PresenceSubscribed | Pong | Reconnect | Unknown;
+  | PresenceSubscribed | Pong | Reconnect | KeyPackagesLow | Unknown;
 
 export class FrameError extends Error {}
 
@@ -129,6 +130,8 @@ export function parseFrame(text: string): ServerFrame {
       return { type: 'pong', id: f.id };
     case 'reconnect':
       return { type: 'reconnect', reason: typeof f.reason === 'string' ? f.reason : '' };
+    case 'keypackages.low':
+      return { type: 'keypackages.low', oneTimeStock: int(f, 'oneTimeStock'), threshold: int(f, 'threshold') };
     default:
       return { type: 'unknown', original: String(f.type) };
   }
