@@ -55,7 +55,7 @@ function skeleton(app: App): Skeleton {
   const file = h('input', { type: 'file', class: 'hidden', 'data-testid': 'composer-file',
     onchange: act(async () => { const f = file.files?.[0]; file.value = ''; if (f) await app.sendFile(f, ''); }) });
   const composer = h('div', { class: 'composer' }, file,
-    h('button', { title: 'Attach a file', 'data-testid': 'btn-attach', onclick: () => file.click() }, '📎'), input,
+    h('button', { title: 'Attach a file', 'data-testid': 'btn-attach', onclick: () => file.click() }, 'Attach'), input,
     h('button', { class: 'primary', 'data-testid': 'btn-send', onclick: sendNow }, 'Send'));
   const top = h('div', { class: 'top' }, me, status, error, h('span', { class: 'spacer' }),
     h('button', { 'data-testid': 'btn-new-chat', onclick: () => newChatDialog(app) }, 'New chat'),
@@ -153,7 +153,7 @@ function message(app: App, channelId: string, m: Shown, mine: boolean): HTMLElem
     body.push(h('button', { 'data-testid': 'attachment-download', onclick: () => void app.image(a.attachment.mediaId, a).then((url) => {
       const link = h('a', { href: url, download: a.name });
       link.click();
-    }) }, `📎 ${a.name}`));
+    }) }, `Download ${a.name}`));
     if (a.caption) body.push(a.caption);
   }
   return h('div', { class: `msg${mine ? ' mine' : ''}`, 'data-testid': 'message', 'data-seq': m.seq },
