@@ -8,6 +8,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
@@ -88,5 +89,27 @@ class ImportRulesTest {
       noClasses().that().resideInAPackage("dev.parley." + role + "..").should().dependOnClassesThat()
           .resideInAnyPackage(others).check(main);
     }
+  }
+
+  @Test
+  @DisplayName("server code holds no static mutable state: every static field is final")
+  void noStaticMutableState() {
+    fields().that().areStatic().and().areDeclaredInClassesThat().resideInAnyPackage(SERVER).should().beFinal()
+        .check(main);
+  }
+
+  @Test
+  @DisplayName("server code reads the wall clock only through an injected Clock, built once per process by the node")
+  void clockIsInjected() {
+    // The node's main verticle builds the clock of a node; KeyGen is the operator's command-line key tool.
+    noClasses().that().resideInAnyPackage(SERVER).and().doNotHaveFullyQualifiedName("dev.parley.node.NodeVerticle")
+        .and().doNotHaveFullyQualifiedName("dev.parley.node.KeyGen")
+        .should().callMethod(java.time.Clock.class, "systemUTC")
+        .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
+        .orShould().callMethod(System.class, "currentTimeMillis")
+        .orShould().callMethod(java.time.Instant.class, "now")
+        .orShould().callMethod(java.time.OffsetDateTime.class, "now")
+        .orShould().callMethod(java.time.LocalDate.class, "now")
+        .check(main);
   }
 }

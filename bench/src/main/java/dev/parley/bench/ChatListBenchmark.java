@@ -64,7 +64,7 @@ public final class ChatListBenchmark {
 
   private static void run(Vertx vertx, int channels, int seconds, int concurrency) throws Exception {
     Path keys = Files.createTempDirectory("parley-bench-jwt");
-    String kid = JwtKeyGenerator.generate(keys);
+    String kid = JwtKeyGenerator.generate(keys, java.time.Clock.systemUTC());
     JsonObject overrides = new JsonObject()
         .put("node", new JsonObject().put("roles", new JsonArray().add("api")))
         .put("auth", new JsonObject().put("keysDir", keys.toString()).put("signingKeyId", kid))
@@ -73,7 +73,8 @@ public final class ChatListBenchmark {
     await(vertx.executeBlocking(() -> PostgresMigrator.migrate(config.pg())));
     DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS,
         Dependency.CASSANDRA));
-    ApiVerticle api = new ApiVerticle(config, clients);
+    ApiVerticle api = new ApiVerticle(config, clients, java.time.Clock.systemUTC(),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     await(vertx.deployVerticle(api));
     AccessTokens tokens = new AccessTokens(vertx, await(JwtKeys.load(vertx, keys.toString(), kid, true)),
         config.auth().issuer(), config.auth().audience(), 3_600, 0, java.time.Clock.systemUTC());

@@ -54,7 +54,7 @@ public final class LoginBenchmark {
 
   private static void run(Vertx vertx, int seconds, int concurrency, int users) throws Exception {
     Path keys = Files.createTempDirectory("parley-bench-jwt");
-    JwtKeyGenerator.generate(keys);
+    JwtKeyGenerator.generate(keys, java.time.Clock.systemUTC());
     JsonObject overrides = new JsonObject()
         .put("node", new JsonObject().put("roles", new JsonArray().add("api")))
         .put("auth", new JsonObject().put("keysDir", keys.toString()))
@@ -64,7 +64,8 @@ public final class LoginBenchmark {
     await(vertx.executeBlocking(() -> PostgresMigrator.migrate(config.pg())));
     DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS,
         Dependency.CASSANDRA));
-    ApiVerticle api = new ApiVerticle(config, clients);
+    ApiVerticle api = new ApiVerticle(config, clients, java.time.Clock.systemUTC(),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     await(vertx.deployVerticle(api));
     WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(api.actualPort()), new PoolOptions().setHttp1MaxSize(concurrency));

@@ -57,7 +57,7 @@ public final class PresenceBenchmark {
       ParleyConfig config = await(ConfigLoader.load(vertx, overrides));
       DependencyClients clients = DependencyClients.create(vertx, config, java.util.EnumSet.of(Dependency.REDIS,
           Dependency.POSTGRES));
-      await(vertx.deployVerticle(new PresenceVerticle(config, clients)));
+      await(vertx.deployVerticle(new PresenceVerticle(config, clients, java.time.Clock.systemUTC())));
       System.out.printf(Locale.ROOT, "presence benchmark: %d devices, batches of %d, %d in flight, %d s per phase%n",
           devices, batch, inflight, seconds);
 

@@ -12,6 +12,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.security.SecureRandom;
 
@@ -20,15 +21,18 @@ public final class JwtKeyGenerator {
   private JwtKeyGenerator() {
   }
 
-  /** Writes {@code <kid>.private.pem} (mode 600) and {@code <kid>.public.pem} into {@code dir}; returns the kid. */
-  public static String generate(Path dir) throws IOException, GeneralSecurityException {
+  /**
+   * Writes {@code <kid>.private.pem} (mode 600) and {@code <kid>.public.pem} into {@code dir}; returns the kid, which
+   * carries today's date on {@code clock}.
+   */
+  public static String generate(Path dir, Clock clock) throws IOException, GeneralSecurityException {
     Files.createDirectories(dir);
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair pair = generator.generateKeyPair();
     byte[] suffix = new byte[3];
     new SecureRandom().nextBytes(suffix);
-    String kid = "k" + LocalDate.now().format(DateTimeFormatter.BASIC_ISO_DATE) + "-" + HexFormat.of().formatHex(suffix);
+    String kid = "k" + LocalDate.now(clock).format(DateTimeFormatter.BASIC_ISO_DATE) + "-" + HexFormat.of().formatHex(suffix);
     Path privateFile = dir.resolve(kid + JwtKeys.PRIVATE_SUFFIX);
     Files.writeString(privateFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
     try {

@@ -5,8 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Command;
 
-import dev.parley.shared.metrics.Metrics;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.util.ArrayList;
@@ -27,16 +27,16 @@ public final class ReadinessProbe {
   private final Map<Dependency, AtomicInteger> up = new EnumMap<>(Dependency.class);
   private final Map<Dependency, Timer> latency = new EnumMap<>(Dependency.class);
 
-  public ReadinessProbe(DependencyClients clients, long timeoutMs) {
+  public ReadinessProbe(DependencyClients clients, long timeoutMs, MeterRegistry meters) {
     this.clients = clients;
     this.timeoutMs = timeoutMs;
     for (Dependency d : clients.enabled()) {
       AtomicInteger value = new AtomicInteger();
       up.put(d, value);
       Gauge.builder("parley.dependency.up", value, AtomicInteger::get).tag("dependency", d.wireName())
-          .description("1 when the last readiness probe of the dependency succeeded").register(Metrics.registry());
+          .description("1 when the last readiness probe of the dependency succeeded").register(meters);
       latency.put(d, Timer.builder("parley.dependency.probe").tag("dependency", d.wireName())
-          .description("round-trip time of readiness probes").register(Metrics.registry()));
+          .description("round-trip time of readiness probes").register(meters));
     }
   }
 

@@ -7,13 +7,11 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 
 /**
- * Access to the node's Micrometer registry. Nodes start Vert.x with {@link #options()} (Prometheus backend, JVM
- * metrics), and every ops port serves it at {@code /metrics}. Code under test without node metrics gets a
- * private in-memory registry, so meters can be used unconditionally on hot paths.
+ * The node's Micrometer set-up. Nodes start Vert.x with {@link #options()} (Prometheus backend, JVM metrics), and
+ * every ops port serves it at {@code /metrics}. The registry is looked up once per process, by the node's main
+ * verticle ({@link #nodeRegistry()}), and injected from there into every role; nothing holds it statically.
  */
 public final class Metrics {
-  private static final MeterRegistry FALLBACK = new SimpleMeterRegistry();
-
   private Metrics() {
   }
 
@@ -23,9 +21,12 @@ public final class Metrics {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
   }
 
-  /** The registry of this JVM's Vert.x metrics backend, or an in-memory one when metrics are off. */
-  public static MeterRegistry registry() {
+  /**
+   * The registry of this JVM's Vert.x metrics backend (the one {@code /metrics} serves), or — when Vert.x was
+   * started without {@link #options()} — a new in-memory registry, so meters can still be used unconditionally.
+   */
+  public static MeterRegistry nodeRegistry() {
     MeterRegistry registry = BackendRegistries.getDefaultNow();
-    return registry != null ? registry : FALLBACK;
+    return registry != null ? registry : new SimpleMeterRegistry();
   }
 }

@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -78,8 +77,8 @@ public final class CassandraMigrator {
     }
     return chain
         .compose(v -> client.execute(SimpleStatement.newInstance("INSERT INTO " + config.keyspace()
-            + ".schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-            version, file, checksum, Instant.now())))
+            + ".schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, toTimestamp(now()))",
+            version, file, checksum)))
         .map(v -> version);
   }
 

@@ -37,7 +37,7 @@ class AccessTokensTest {
   @BeforeAll
   static void setUp() throws Exception {
     vertx = Vertx.vertx();
-    JwtKeyGenerator.generate(dir);
+    JwtKeyGenerator.generate(dir, java.time.Clock.systemUTC());
     keys = await(JwtKeys.load(vertx, dir.toString(), "", true));
     tokens = new AccessTokens(vertx, keys, "parley", "parley", 900, 2, Clock.systemUTC());
   }
@@ -172,7 +172,7 @@ class AccessTokensTest {
   void wrongAudienceOrKey(@TempDir Path other) throws Exception {
     AccessTokens otherAudience = new AccessTokens(vertx, keys, "parley", "someone-else", 900, 2, Clock.systemUTC());
     assertRefused(otherAudience.issue(UUID.randomUUID(), UUID.randomUUID()), "rejected");
-    JwtKeyGenerator.generate(other);
+    JwtKeyGenerator.generate(other, java.time.Clock.systemUTC());
     AccessTokens stranger = new AccessTokens(vertx, await(JwtKeys.load(vertx, other.toString(), "", true)),
         "parley", "parley", 900, 2, Clock.systemUTC());
     assertRefused(stranger.issue(UUID.randomUUID(), UUID.randomUUID()), "key id is unknown");

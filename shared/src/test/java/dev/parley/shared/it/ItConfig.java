@@ -50,7 +50,7 @@ public final class ItConfig {
     if (keysDir == null) {
       try {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("parley-jwt-it");
-        dev.parley.shared.auth.JwtKeyGenerator.generate(dir);
+        dev.parley.shared.auth.JwtKeyGenerator.generate(dir, java.time.Clock.systemUTC());
         keysDir = dir;
       } catch (Exception e) {
         throw new IllegalStateException("cannot generate test JWT keys", e);

@@ -5,6 +5,7 @@ import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.deps.DependencyStatus;
 import dev.parley.shared.deps.ReadinessProbe;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +30,7 @@ class ReadinessProbeIT {
     ParleyConfig config = ItConfig.load(vertx);
     DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.allOf(Dependency.class));
     try {
-      List<DependencyStatus> statuses = await(new ReadinessProbe(clients, 5_000).check());
+      List<DependencyStatus> statuses = await(new ReadinessProbe(clients, 5_000, new SimpleMeterRegistry()).check());
       assertThat(statuses).extracting(DependencyStatus::dependency).containsExactly(Dependency.values());
       assertThat(statuses).allSatisfy(s -> assertThat(s.up()).as(s.dependency() + ": " + s.error()).isTrue());
     } finally {
@@ -49,7 +50,7 @@ class ReadinessProbeIT {
         Dependency.CASSANDRA));
     try {
       Map<Dependency, DependencyStatus> byName = new java.util.EnumMap<>(Dependency.class);
-      await(new ReadinessProbe(clients, 2_000).check()).forEach(s -> byName.put(s.dependency(), s));
+      await(new ReadinessProbe(clients, 2_000, new SimpleMeterRegistry()).check()).forEach(s -> byName.put(s.dependency(), s));
       assertThat(byName.get(Dependency.POSTGRES).up()).isTrue();
       assertThat(byName.get(Dependency.REDIS).up()).isFalse();
       assertThat(byName.get(Dependency.REDIS).error()).containsIgnoringCase("refused");

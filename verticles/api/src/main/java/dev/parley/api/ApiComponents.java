@@ -43,7 +43,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
   public static final String HASHING_POOL = "parley-password-hashing";
 
-  /** @param sns the SNS client of push registration (issue 14); null leaves the push routes out */
+  /** @param sns the SNS client of push registration; a platform without an application ARN is refused (422) */
   public static ApiComponents create(Vertx vertx, ParleyConfig config, Pool pg, Redis redis, JwtKeys keys,
                                      WorkerExecutor hashingPool, MeterRegistry metrics, Clock clock,
                                      MessageReads messages, software.amazon.awssdk.services.sns.SnsAsyncClient sns,
@@ -71,7 +71,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
         api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis),
         dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg), new HistoryService(memberships, messages),
         new dev.parley.api.keys.KeyDirectoryService(vertx, pg, clock),
-        sns == null ? null : new dev.parley.api.push.PushRegistrations(pg,
+        new dev.parley.api.push.PushRegistrations(pg,
             new dev.parley.api.push.SnsPlatformEndpoints(vertx, sns), p -> p.applicationArn(config.push()), clock),
         dev.parley.api.media.MediaApi.create(vertx, config.media(), pg, mediaStorage, rateLimiter, clock));
   }

@@ -33,14 +33,12 @@ public final class ApiRouter {
     });
     router.route().handler(new RequestTarget());
     // Before the body handler: upload chunks stream to storage and must never be buffered (media/MediaRoutes).
-    dev.parley.api.media.MediaApi.routes(c.media(), c.bearerAuth()).mount(router);
+    c.media().routes(c.bearerAuth()).mount(router);
     // Bodies over the limit are refused with 413 while streaming in, before they are buffered.
     router.route().handler(BodyHandler.create(false).setBodyLimit(c.maxBodyBytes()));
     new AccountRoutes(c.accounts(), c.tokens(), c.rateLimiter(), c.bearerAuth(), c.realtime(), c.push()).mount(router);
     new DeviceRoutes(c.devices(), c.bearerAuth(), c.push()).mount(router);
-    if (c.push() != null) {
-      new dev.parley.api.push.PushRoutes(c.push(), c.bearerAuth()).mount(router);
-    }
+    new dev.parley.api.push.PushRoutes(c.push(), c.bearerAuth()).mount(router);
     new ChannelRoutes(c.channels(), c.memberships(), c.blocks(), c.bearerAuth(), c.maxChannelMembers()).mount(router);
     new dev.parley.api.chats.ChatRoutes(c.chats(), c.bearerAuth()).mount(router);
     new dev.parley.api.realtime.RealtimeRoutes(c.realtime(), c.bearerAuth()).mount(router);

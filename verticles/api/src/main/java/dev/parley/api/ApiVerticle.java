@@ -8,9 +8,9 @@ import dev.parley.api.http.ProblemHandler;
 import dev.parley.shared.auth.JwtKeys;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
-import dev.parley.shared.metrics.Metrics;
 import dev.parley.stores.messages.MessageReads;
 import dev.parley.stores.messages.MessageTable;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -33,19 +33,17 @@ public final class ApiVerticle extends VerticleBase {
   private final ParleyConfig config;
   private final DependencyClients clients;
   private final Clock clock;
+  private final MeterRegistry meters;
   private WorkerExecutor hashingPool;
   private software.amazon.awssdk.services.sns.SnsAsyncClient sns;
   private HttpServer server;
   private MediaApi media;
 
-  public ApiVerticle(ParleyConfig config, DependencyClients clients) {
-    this(config, clients, Clock.systemUTC());
-  }
-
-  public ApiVerticle(ParleyConfig config, DependencyClients clients, Clock clock) {
+  public ApiVerticle(ParleyConfig config, DependencyClients clients, Clock clock, MeterRegistry meters) {
     this.config = config;
     this.clients = clients;
     this.clock = clock;
+    this.meters = meters;
   }
 
   @Override
@@ -65,7 +63,7 @@ public final class ApiVerticle extends VerticleBase {
         .compose(v -> {
           sns = snsClient.result();
           ApiComponents components = ApiComponents.create(vertx, config, clients.pg(), clients.redis(), keys.result(),
-              hashingPool, Metrics.registry(), clock, messages.result(), sns,
+              hashingPool, meters, clock, messages.result(), sns,
               mediaStorage.result());
           media = components.media();
           Router router = ApiRouter.create(vertx, components, document.result());
@@ -73,7 +71,7 @@ public final class ApiVerticle extends VerticleBase {
             new dev.parley.api.web.WebApp(config.web()).mount(router);
           }
           return vertx.createHttpServer()
-              .invalidRequestHandler(new InvalidRequests(new ProblemHandler(Metrics.registry())))
+              .invalidRequestHandler(new InvalidRequests(new ProblemHandler(meters)))
               .requestHandler(router)
               .listen(config.api().port(), config.api().host());
         })

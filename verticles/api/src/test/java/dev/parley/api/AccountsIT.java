@@ -126,7 +126,7 @@ class AccountsIT {
   @Test
   @DisplayName("routes other than signup/login/refresh need a bearer token; unknown routes and methods are problems too")
   void authRequiredAndUnknownRoutes() {
-    var counter = dev.parley.shared.metrics.Metrics.registry().counter("parley.api.problems", "code", "auth_required");
+    var counter = api.meters.counter("parley.api.problems", "code", "auth_required");
     double before = counter.count();
     problem(api.get("/v1/me", null), 401, "auth_required");
     assertThat(counter.count()).as("refusals are counted by code on /metrics").isEqualTo(before + 1);

@@ -4,6 +4,8 @@ import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.it.ItConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -34,9 +36,12 @@ public final class ApiHarness implements AutoCloseable {
   public final DependencyClients clients;
   public final WebClient http;
   public final int port;
+  /** The api's own meter registry: a test reads the meters of this api alone. */
+  public final MeterRegistry meters;
 
-  private ApiHarness(Vertx vertx, ParleyConfig config, DependencyClients clients, int port) {
+  private ApiHarness(Vertx vertx, ParleyConfig config, DependencyClients clients, int port, MeterRegistry meters) {
     this.vertx = vertx;
+    this.meters = meters;
     this.config = config;
     this.clients = clients;
     this.http = WebClient.create(vertx);
@@ -65,9 +70,10 @@ public final class ApiHarness implements AutoCloseable {
     ItConfig.migrate(vertx, config);
     DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS,
         Dependency.CASSANDRA));
-    ApiVerticle verticle = new ApiVerticle(config, clients, Clock.systemUTC());
+    MeterRegistry meters = new SimpleMeterRegistry();
+    ApiVerticle verticle = new ApiVerticle(config, clients, Clock.systemUTC(), meters);
     await(vertx.deployVerticle(verticle));
-    return new ApiHarness(vertx, config, clients, verticle.actualPort());
+    return new ApiHarness(vertx, config, clients, verticle.actualPort(), meters);
   }
 
   public HttpRequest<Buffer> request(HttpMethod method, String path) {

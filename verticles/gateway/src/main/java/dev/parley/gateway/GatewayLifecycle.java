@@ -29,16 +29,16 @@ final class GatewayLifecycle {
   private final PresenceReporter presence;
   private final LoopLag lag;
 
-  GatewayLifecycle(Vertx vertx, ParleyConfig config, Client etcd, SessionTable sessions) {
+  GatewayLifecycle(Vertx vertx, ParleyConfig config, Client etcd, SessionTable sessions, Clock clock) {
     this.vertx = vertx;
     this.nodeId = config.node().id();
     this.sessions = sessions;
     this.lag = new LoopLag(vertx);
     ParleyConfig.DiscoveryConfig d = config.discovery();
     GatewayRecord record = new GatewayRecord(nodeId, config.gateway().publicUrl(), config.node().region(),
-        d.gatewayCapacity(), 0, 0, false, System.currentTimeMillis());
+        d.gatewayCapacity(), 0, 0, false, clock.millis());
     this.registration = new GatewayRegistration(vertx, etcd, config.etcd().keyPrefix(), record, d.leaseTtlSeconds(),
-        d.refreshMs(), () -> new GatewayRegistration.Load(sessions.size(), lag.lagMs()), Clock.systemUTC());
+        d.refreshMs(), () -> new GatewayRegistration.Load(sessions.size(), lag.lagMs()), clock);
     this.presence = new PresenceReporter(vertx, nodeId, config.presence().reportFlushMs());
   }
 

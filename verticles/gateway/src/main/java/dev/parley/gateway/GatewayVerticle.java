@@ -38,7 +38,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final ParleyConfig config;
   private final DependencyClients clients;
   /** The one clock of this role's object graph: every class below gets it (or its millis) injected. */
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
   private KafkaProducer<String, String> producer;
   private SessionTable sessions;
   private FrameHandler frames;
@@ -46,9 +46,10 @@ public final class GatewayVerticle extends VerticleBase {
   private GatewayLifecycle lifecycle;
   private PushRegistrationState pushState;
 
-  public GatewayVerticle(ParleyConfig config, DependencyClients clients) {
+  public GatewayVerticle(ParleyConfig config, DependencyClients clients, Clock clock) {
     this.config = config;
     this.clients = clients;
+    this.clock = clock;
   }
 
   @Override
@@ -59,7 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
         clock::millis);
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-gateway-" + nodeId));
     sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds());
-    lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions);
+    lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions, clock);
     pushState = new PushRegistrationState(clients.pg(), config.node().dependencyTimeoutMs());
     frames = new FrameHandler(memberships, producer, config.kafka().messagesTopic(), nodeId, gc.maxPayloadBytes(),
         clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(clients.redis()), memberships,
@@ -71,7 +72,7 @@ public final class GatewayVerticle extends VerticleBase {
     return JwtKeys.load(vertx, config.auth().keysDir(), "", false)
         .map(keys -> authenticator = new WsAuthenticator(new AccessTokens(vertx, keys, config.auth().issuer(),
             config.auth().audience(), config.auth().accessTokenTtlSeconds(), config.auth().clockSkewSeconds(),
-            Clock.systemUTC()),
+            clock),
             new RevokedDevices(clients.redis(), vertx.eventBus(), config.auth().accessTokenTtlSeconds())))
         .compose(a -> memberships.listen(vertx))
         .compose(v -> sessions.start())

@@ -12,8 +12,8 @@ import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.deps.KafkaClientConfig;
 import dev.parley.shared.ids.MsgIdGenerator;
 import dev.parley.shared.membership.Memberships;
-import dev.parley.shared.metrics.Metrics;
 import dev.parley.shared.session.SessionDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -34,13 +34,16 @@ public final class MessageVerticle extends VerticleBase {
   private final ParleyConfig config;
   private final DependencyClients clients;
   /** The one clock of this role's object graph: every class below gets it (or its millis) injected. */
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
+  private final MeterRegistry meters;
   private LogConsumer logConsumer;
   private KafkaProducer<String, String> producer;
 
-  public MessageVerticle(ParleyConfig config, DependencyClients clients) {
+  public MessageVerticle(ParleyConfig config, DependencyClients clients, Clock clock, MeterRegistry meters) {
     this.config = config;
     this.clients = clients;
+    this.clock = clock;
+    this.meters = meters;
   }
 
   @Override
@@ -57,12 +60,12 @@ public final class MessageVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     Delivery delivery = new Delivery(memberships::devicesOf, new SessionDirectory(clients.redis())::lookup,
         new RedisChatState(chatStore), (node, frames) -> bus.send(Addresses.gatewayDeliver(node), frames.toJson()),
-        new KafkaNotifications(producer, config.kafka().notificationsTopic()), new DeliveryMeters(Metrics.registry()));
+        new KafkaNotifications(producer, config.kafka().notificationsTopic()), new DeliveryMeters(meters));
     ChatMembership chatMembership = new ChatMembership(chatStore, clock);
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaClientConfig.consumer(config.kafka(),
         mc.consumerGroup(), "parley-message-" + nodeId, mc.maxPollRecords()));
     logConsumer = new LogConsumer(vertx, consumer, sequencer, delivery, config.kafka().messagesTopic(),
-        new MessageMeters(Metrics.registry()));
+        new MessageMeters(meters));
     return store.prepare()
         .compose(v -> memberships.listen(vertx))
         .compose(v -> chatMembership.listen(vertx))

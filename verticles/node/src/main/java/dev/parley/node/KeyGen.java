@@ -18,6 +18,6 @@ public final class KeyGen {
       System.err.println("usage: KeyGen DIR");
       System.exit(2);
     }
-    System.out.println(JwtKeyGenerator.generate(Path.of(args[0])));
+    System.out.println(JwtKeyGenerator.generate(Path.of(args[0]), java.time.Clock.systemUTC()));
   }
 }

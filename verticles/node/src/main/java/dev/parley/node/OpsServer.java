@@ -26,6 +26,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -40,12 +41,15 @@ final class OpsServer {
   private final Vertx vertx;
   private final ParleyConfig config;
   private final ReadinessProbe probe;
-  private final long startedAt = System.currentTimeMillis();
+  private final Clock clock;
+  private final long startedAt;
 
-  OpsServer(Vertx vertx, ParleyConfig config, ReadinessProbe probe) {
+  OpsServer(Vertx vertx, ParleyConfig config, ReadinessProbe probe, Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.probe = probe;
+    this.clock = clock;
+    this.startedAt = clock.millis();
   }
 
   /** Binds the port and registers the node-info consumer; fails if either fails. Returns the bound port. */
@@ -84,7 +88,7 @@ final class OpsServer {
 
   private void health(RoutingContext rc) {
     JsonObject body = identity().put("status", "UP")
-        .put("uptimeMs", System.currentTimeMillis() - startedAt)
+        .put("uptimeMs", clock.millis() - startedAt)
         .put("clusterMembers", clusterMembers());
     rc.response().putHeader("content-type", "application/json").end(body.encode());
   }

@@ -40,11 +40,7 @@ public final class PresenceVerticle extends VerticleBase {
   private HttpServer server;
   private boolean sweeping;
 
-  public PresenceVerticle(ParleyConfig config, DependencyClients clients) {
-    this(config, clients, Clock.systemUTC());
-  }
-
-  PresenceVerticle(ParleyConfig config, DependencyClients clients, Clock clock) {
+  public PresenceVerticle(ParleyConfig config, DependencyClients clients, Clock clock) {
     this.config = config;
     this.clients = clients;
     this.clock = clock;

@@ -76,9 +76,9 @@ class PresenceIT {
       await(clients.pg().preparedQuery("INSERT INTO channel_members (channel_id, user_id) VALUES ($1, $2)").execute(Tuple.of(channel, u)));
       await(clients.pg().preparedQuery("INSERT INTO user_channels (user_id, channel_id) VALUES ($1, $2)").execute(Tuple.of(u, channel)));
     }
-    PresenceVerticle first = new PresenceVerticle(config, clients);
+    PresenceVerticle first = new PresenceVerticle(config, clients, java.time.Clock.systemUTC());
     await(vertx.deployVerticle(first));
-    await(vertx.deployVerticle(new PresenceVerticle(config, clients)));
+    await(vertx.deployVerticle(new PresenceVerticle(config, clients, java.time.Clock.systemUTC())));
     grpc = PresenceGrpcClient.create(GrpcClient.client(vertx), SocketAddress.inetSocketAddress(first.port(), "127.0.0.1"));
     vertx.eventBus().<JsonObject>consumer(Addresses.gatewayDeliver(GATEWAY), m -> {
       for (Object part : m.body().getJsonArray("frames")) {

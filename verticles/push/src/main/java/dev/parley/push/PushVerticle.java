@@ -4,9 +4,9 @@ import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.deps.KafkaClientConfig;
-import dev.parley.shared.metrics.Metrics;
 import dev.parley.shared.push.SnsClients;
 import dev.parley.shared.session.SessionDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
@@ -32,17 +32,15 @@ public final class PushVerticle extends VerticleBase {
   private final ParleyConfig config;
   private final DependencyClients clients;
   private final Clock clock;
+  private final MeterRegistry meterRegistry;
   private SnsAsyncClient sns;
   private NotificationConsumer consumer;
 
-  public PushVerticle(ParleyConfig config, DependencyClients clients) {
-    this(config, clients, Clock.systemUTC());
-  }
-
-  public PushVerticle(ParleyConfig config, DependencyClients clients, Clock clock) {
+  public PushVerticle(ParleyConfig config, DependencyClients clients, Clock clock, MeterRegistry meterRegistry) {
     this.config = config;
     this.clients = clients;
     this.clock = clock;
+    this.meterRegistry = meterRegistry;
   }
 
   @Override
@@ -51,7 +49,7 @@ public final class PushVerticle extends VerticleBase {
     // Building the SDK client loads its endpoint rules and starts its I/O threads: off the event loop.
     return vertx.executeBlocking(() -> SnsClients.create(push)).compose(client -> {
       sns = client;
-      PushMeters meters = new PushMeters(Metrics.registry());
+      PushMeters meters = new PushMeters(meterRegistry);
       Backoff backoff = new Backoff(push.backoffBaseMs(), push.backoffMaxMs(), () -> ThreadLocalRandom.current().nextDouble());
       SenderNames names = new SenderNames(clients.pg());
       Function<UUID, Future<String>> senderNames = push.showSenderName() ? names::of

@@ -1,11 +1,11 @@
 package dev.parley.push;
 
 import dev.parley.push.PushHarness.Dev;
-import dev.parley.shared.metrics.Metrics;
 import dev.parley.shared.push.PushPlatform;
 import dev.parley.shared.session.SessionDirectory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,13 +32,13 @@ class PushIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final long WINDOW_MS = 1_500;
   private static PushHarness h;
-  private static final MeterRegistry METERS = Metrics.registry();
+  private static final MeterRegistry METERS = new SimpleMeterRegistry();
 
   @BeforeAll
   static void start() {
     h = new PushHarness(new JsonObject().put("coalesceWindowMs", WINDOW_MS).put("backoffBaseMs", 20)
         .put("backoffMaxMs", 200).put("maxAttempts", 5));
-    await(h.vertx.deployVerticle(new PushVerticle(h.config, h.clients)));
+    await(h.vertx.deployVerticle(new PushVerticle(h.config, h.clients, Clock.systemUTC(), METERS)));
   }
 
   @AfterAll

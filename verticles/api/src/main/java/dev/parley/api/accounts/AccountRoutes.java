@@ -29,7 +29,6 @@ public final class AccountRoutes {
   private final BearerAuth auth;
   /** Null where discovery and presence are not wired (route-only tests): logins then carry no gateway. */
   private final RealtimeApi realtime;
-  /** Null where push is not wired: logout then leaves no endpoint to delete. */
   private final dev.parley.api.push.PushRegistrations push;
 
   public AccountRoutes(AccountService accounts, TokenService tokens, RateLimiter limiter, BearerAuth auth,
@@ -95,11 +94,8 @@ public final class AccountRoutes {
   private void logout(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
     // A logged-out device gets no more pushes: its endpoint goes with its session.
-    Replies.noContent(ctx, tokens.logout(caller.userId(), caller.deviceId()).onSuccess(v -> {
-      if (realtime != null) {
-        realtime.presence().loggedOut(caller.userId(), caller.deviceId());
-      }
-    }).compose(v -> push == null ? io.vertx.core.Future.succeededFuture() : push.forgetQuietly(caller.deviceId())));
+    Replies.noContent(ctx, tokens.logout(caller.userId(), caller.deviceId())
+        .onSuccess(v -> realtime.presence().loggedOut(caller.userId(), caller.deviceId())).compose(v -> push.forgetQuietly(caller.deviceId())));
   }
 
   private void me(RoutingContext ctx) {

@@ -16,7 +16,7 @@ public final class DeviceRoutes {
   private final BearerAuth auth;
   private final dev.parley.api.push.PushRegistrations push;
 
-  /** @param push deletes a removed device's push endpoint; null when push is not wired */
+  /** @param push deletes a removed device's push endpoint */
   public DeviceRoutes(DeviceService devices, BearerAuth auth, dev.parley.api.push.PushRegistrations push) {
     this.devices = devices;
     this.auth = auth;
@@ -46,6 +46,6 @@ public final class DeviceRoutes {
     var deviceId = Ids.parse("deviceId", ctx.pathParam("deviceId"));
     // The endpoint goes after the removal is committed: a removed device must never get another push.
     Replies.noContent(ctx, devices.remove(caller.userId(), deviceId)
-        .compose(v -> push == null ? Future.succeededFuture() : push.forgetQuietly(deviceId)));
+        .compose(v -> push.forgetQuietly(deviceId)));
   }
 }

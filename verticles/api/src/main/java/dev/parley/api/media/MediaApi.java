@@ -22,9 +22,9 @@ public record MediaApi(MediaService service, UploadAppender appender, MediaSweep
     return new MediaApi(service, appender, new MediaSweeper(vertx, store, service, config, clock), storage);
   }
 
-  /** The routes of {@code api}; with a null api (route registration in tests) handlers are never run. */
-  public static MediaRoutes routes(MediaApi api, BearerAuth auth) {
-    return api == null ? new MediaRoutes(null, null, auth) : new MediaRoutes(api.service, api.appender, auth);
+  /** The routes of this feature. */
+  public MediaRoutes routes(BearerAuth auth) {
+    return new MediaRoutes(service, appender, auth);
   }
 
   public Future<Void> close() {
