@@ -225,6 +225,15 @@ try {
   await waitUnread(bob, 'alice', '•');
   await snap(bob, 'presence-mark-unread');
 
+  // 9b. Connection loss: Bob's socket drops; he reconnects (backoff, discovery) and catches up what he missed.
+  await bob.page.evaluate(() => globalThis.parley.conn.dropForTest());
+  await alice.page.click('[data-testid=chat-item][data-title="bob"]');
+  await send(alice, 'sent while you were away');
+  await online(bob);
+  await openChat(bob, 'alice');
+  await sees(bob, 'sent while you were away');
+  await snap(bob, 'reconnected');
+
   // 10. A new browser device of Bob reads new messages; his device list shows both.
   const bob2 = await user('bob2');
   await bob2.page.getByTestId('login-username').fill(bobName);

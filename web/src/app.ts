@@ -214,6 +214,8 @@ export class App {
       t.loaded = true;
       await this.loadMembers(channelId).catch(() => undefined);
       this.subscribePresence();
+    } else if ((this.store.chats.get(channelId)?.lastSeq ?? 0) > t.chain.highSeq) {
+      await this.catchUp(channelId); // it was loaded earlier; messages came while it was closed or we were away
     }
     this.markRead(channelId);
     this.redraw();

@@ -37,5 +37,5 @@ export function decodeContent(bytes: Uint8Array): Content {
 }
 
 export function preview(c: Content): string {
-  return c.kind === 'text' ? c.text : `📎 ${c.name}`;
+  return c.kind === 'text' ? c.text : `File: ${c.name}`;
 }

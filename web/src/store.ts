@@ -139,7 +139,7 @@ export class Store {
 }
 
 export function previewText(c: Content, who: string, mine: boolean): string {
-  const body = c.kind === 'text' ? c.text : `📎 ${c.name}`;
+  const body = c.kind === 'text' ? c.text : `File: ${c.name}`;
   return mine ? `You: ${body}` : who ? `${who}: ${body}` : body;
 }
 

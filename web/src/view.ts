@@ -128,7 +128,7 @@ function drawPane(app: App, s: Skeleton): void {
   for (const m of [...t.messages.values()].sort((a, b) => a.seq - b.seq)) s.messages.append(message(app, id, m, m.sender === mine));
   for (const pnd of t.pending) {
     s.messages.append(h('div', { class: `msg mine ${pnd.state === 'failed' ? 'failed' : 'pending'}`, 'data-testid': 'message-pending' },
-      pnd.content.kind === 'text' ? pnd.content.text : `📎 ${pnd.content.name}`,
+      pnd.content.kind === 'text' ? pnd.content.text : `File: ${pnd.content.name}`,
       h('div', { class: 'when' }, pnd.state === 'failed' ? pnd.error ?? 'Not sent.' : 'Sending…')));
   }
   if (atBottom || oldTop === 0 && oldHeight <= s.messages.clientHeight) s.messages.scrollTop = s.messages.scrollHeight;

@@ -3,7 +3,6 @@ package dev.parley.node;
 import dev.parley.client.Message;
 import dev.parley.node.MessagePathFixture.Conn;
 import dev.parley.node.MessagePathFixture.Device;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Tuple;
@@ -19,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -37,45 +36,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and /usr/bin/chromium (scripts/test does both).
  */
 class WebClientIT {
-  private static final Path WEB = Path.of("..", "..", "web").toAbsolutePath().normalize();
   private static final Path OUT = Path.of("target", "web-e2e").toAbsolutePath();
   private static MessagePathFixture fx;
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(WEB.resolve("dist/index.html")).as("web/dist is missing: run `npm ci && npm run build` in web/ (scripts/test does)").exists();
-    assertThat(WEB.resolve("node_modules/playwright-core")).as("web/node_modules is missing: run `npm ci` in web/").exists();
-    assertThat(Path.of("/usr/bin/chromium")).as("Chromium is missing: apt-get install -y chromium (scripts/test does)").exists();
-    fx = new MessagePathFixture(33_301);
-    String kid;
-    try (var files = Files.list(dev.parley.shared.it.ItConfig.keysDir())) {
-      kid = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".private.pem")).findFirst()
-          .orElseThrow().replace(".private.pem", "");
-    }
-    int gwA = NodeProcess.freePort();
-    int gwB = NodeProcess.freePort();
-    fx.gatewayPorts.put("wc-a", gwA);
-    fx.gatewayPorts.put("wc-b", gwB);
-    JsonObject shared = new JsonObject()
-        .put("etcd", new JsonObject().put("keyPrefix", "/parley-it/" + UUID.randomUUID() + "/"))
-        .put("discovery", new JsonObject().put("port", NodeProcess.freePort()))
-        .put("presence", new JsonObject().put("port", NodeProcess.freePort()));
-    JsonObject a = shared.copy()
-        .put("auth", new JsonObject().put("signingKeyId", kid)
-            .put("passwordHashing", new JsonObject().put("memoryKib", 1024).put("iterations", 1)))
-        .put("api", new JsonObject().put("port", fx.apiPort).put("rateLimit", new JsonObject()
-            .put("loginPerAccount", 100_000).put("loginPerAddress", 100_000).put("signupPerAddress", 100_000)
-            .put("loginPerAccountAndAddress", 100_000)))
-        .put("media", new JsonObject().put("dataDir", Path.of("target", "web-media").toAbsolutePath().toString()))
-        .put("web", new JsonObject().put("root", WEB.resolve("dist").toString())
-            .put("connectSrc", new JsonArray().add("ws://127.0.0.1:" + gwA).add("ws://127.0.0.1:" + gwB)));
-    NodeProcess na = NodeProcess.start("wc-a", fx.cluster, fx.hzPort, List.of("gateway", "api", "discovery", "presence"),
-        fx.nodeConf(gwA, a));
-    fx.nodes.put("wc-a", na);
-    NodeProcess nb = NodeProcess.start("wc-b", fx.cluster, fx.hzPort, List.of("gateway", "message"),
-        fx.nodeConf(gwB, shared.copy()));
-    fx.nodes.put("wc-b", nb);
-    fx.awaitReady(na, nb);
+    fx = WebCluster.start(33_301);
   }
 
   @AfterAll
@@ -97,13 +63,9 @@ class WebClientIT {
     WebClient http = WebClient.create(fx.vertx);
 
     Files.createDirectories(OUT);
-    ProcessBuilder pb = new ProcessBuilder("node", "e2e/run.mjs").directory(WEB.toFile())
-        .redirectError(OUT.resolve("driver.log").toFile());
-    pb.environment().put("PARLEY_WEB_URL", fx.apiUrl());
-    pb.environment().put("PARLEY_E2E_OUT", OUT.toString());
-    pb.environment().put("PARLEY_E2E_PEER", peerName);
-    pb.environment().put("PARLEY_E2E_TIMEOUT_MS", "300000");
-    Process driver = pb.start();
+    Process driver = WebCluster.node("e2e/run.mjs", OUT.resolve("driver.log"), Map.of(
+        "PARLEY_WEB_URL", fx.apiUrl(), "PARLEY_E2E_OUT", OUT.toString(), "PARLEY_E2E_PEER", peerName,
+        "PARLEY_E2E_TIMEOUT_MS", "300000"));
     JsonObject result = null;
     try (BufferedReader out = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8));
          Writer in = driver.outputWriter(StandardCharsets.UTF_8)) {
