@@ -69,6 +69,18 @@ try {
   }
   // (3) send → rendered in the other browser (one machine, one clock: Date.now() in both pages).
   const b = await login(partner.username);
+  // Pin the two browsers to two different gateways (discovery alone may put both on one).
+  const seen = new Map();
+  for (let i = 0; i < 6 && seen.size < 2; i++) {
+    const gw = await rest('GET', '/v1/gateway', undefined, partner.token);
+    seen.set(gw.nodeId, gw);
+  }
+  const aNode = await a.evaluate(() => globalThis.parley.conn.gatewayNode);
+  const other = [...seen.values()].find((g) => g.nodeId !== aNode);
+  if (other && (await b.evaluate(() => globalThis.parley.conn.gatewayNode)) === aNode) {
+    await b.evaluate((gw) => globalThis.parley.conn.switchGateway(gw), other);
+    await b.waitForFunction((n) => globalThis.parley.conn.gatewayNode === n && document.querySelector('[data-testid=conn-status].online'), other.nodeId, { timeout: 60000 });
+  }
   const gateways = [await a.evaluate(() => globalThis.parley.conn.gatewayNode), await b.evaluate(() => globalThis.parley.conn.gatewayNode)];
   const dm = await a.evaluate(() => [...globalThis.parley.store.chats.values()].find((c) => c.kind === 'dm' && c.title !== 'Direct chat' && c.memberCount === 2 && c.peerUserId)?.channelId);
   const partnerDm = await a.evaluate((p) => [...globalThis.parley.store.chats.values()].find((c) => c.peerUserId === p)?.channelId, partner.userId);
@@ -81,7 +93,7 @@ try {
     const seen = new Set();
     new MutationObserver(() => {
       for (const m of document.querySelectorAll('[data-testid=message]')) {
-        const hit = /^lat (\d+) (\d+)/.exec(m.textContent ?? '');
+        const hit = /^lat (\d+) (\d{13})/.exec(m.textContent ?? "");
         if (hit && !seen.has(hit[1])) { seen.add(hit[1]); globalThis.latencies.push(Date.now() - Number(hit[2])); }
       }
     }).observe(document.querySelector('[data-testid=messages]'), { childList: true, subtree: true });

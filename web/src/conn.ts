@@ -191,6 +191,12 @@ export class Connection {
     return false;
   }
 
+  /** Moves the session to the given gateway (benchmarks pin two browsers to two gateways); resends as usual. */
+  switchGateway(gw: Gateway): void {
+    this.firstGateway = gw;
+    this.ws?.close(4999);
+  }
+
   /** Test hook and "reconnect now" button: drops the socket as a network loss would. */
   dropForTest(): void { this.ws?.close(4999); }
 }
