@@ -70,6 +70,9 @@ public final class ApiVerticle extends VerticleBase {
               mediaStorage.result());
           media = components.media();
           Router router = ApiRouter.create(vertx, components, document.result());
+          if (config.web().enabled()) {
+            new dev.parley.api.web.WebApp(config.web()).mount(router);
+          }
           // Edges (docs/api.md, "Edges"): before every route, errors included.
           SecurityHeaders headers = new SecurityHeaders(config.edge().hstsMaxAgeSeconds());
           router.route().order(-2).handler(headers::handle);
