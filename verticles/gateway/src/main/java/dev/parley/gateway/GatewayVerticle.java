@@ -62,7 +62,9 @@ public final class GatewayVerticle extends VerticleBase {
     Memberships memberships = new Memberships(clients.pg(), gc.membershipCacheSeconds() * 1_000L,
         clock::millis);
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-gateway-" + nodeId));
-    sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds());
+    PresenceFrameHandler presence = new PresenceFrameHandler(vertx.eventBus());
+    sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds(),
+        presence::reassert);
     lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions, clock);
     pushState = new PushRegistrationState(clients.pg(), config.node().dependencyTimeoutMs());
     tokenExpiry = new TokenExpiry(vertx, token -> authenticator.verify(token), clock::millis,
@@ -71,7 +73,7 @@ public final class GatewayVerticle extends VerticleBase {
         clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(vertx, clients.redis(), clients.pg()), memberships,
             new LiveFrames(vertx.eventBus(), new SessionDirectory(clients.redis())),
             config.chats().receiptsMaxGroupSize()), config.chats(), clock::millis),
-        new PresenceFrameHandler(vertx.eventBus()), tokenExpiry, new SendFrames.CommitLimits(config.mls().maxCommitBytes(),
+        presence, tokenExpiry, new SendFrames.CommitLimits(config.mls().maxCommitBytes(),
             config.mls().maxWelcomeBytes(), config.mls().maxGroupInfoBytes(), config.mls().maxRatchetTreeBytes()));
     origins = OriginPolicy.of(config.edge());
     HttpServerOptions options = FrameLimit.apply(new HttpServerOptions().setHost(gc.host()).setPort(gc.port())

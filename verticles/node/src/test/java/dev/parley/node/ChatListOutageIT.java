@@ -49,7 +49,7 @@ class ChatListOutageIT {
 
   @BeforeAll
   static void start() throws Exception {
-    fx = new MessagePathFixture(26_971);
+    fx = new MessagePathFixture(26_975);
     NodeProcess gw1 = fx.startGateway("co-gw1", new JsonObject());
     NodeProcess gw2 = fx.startGateway("co-gw2", new JsonObject());
     NodeProcess msg = fx.startMessage("co-msg1");
