@@ -105,7 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
       hs.reject(404);
       return;
     }
-    Refusal badOrigin = origins.check(hs.headers().get("Origin"));
+    Refusal badOrigin = origins.check(hs.headers().get("Origin"), hs.headers().get("Host"));
     if (badOrigin != null) {
       LOG.debug("upgrade from {} refused: {} (Origin {})", hs.remoteAddress(), badOrigin.getMessage(),
           hs.headers().get("Origin"));

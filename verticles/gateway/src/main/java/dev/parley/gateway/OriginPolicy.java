@@ -13,8 +13,11 @@ import java.util.stream.Collectors;
  * The WebSocket upgrade's {@code Origin} check against cross-site WebSocket hijacking: a browser sends the page's
  * origin with every upgrade and a socket opened from another site's page would otherwise act with the user's token
  * (the {@code access_token} query parameter or a cookie-borne session). Origins match exactly (scheme, host, port;
- * case-insensitively); {@code null} (sandboxed frames, files) matches nothing. Clients that send no {@code Origin}
- * (native apps, servers — browsers always send it) are let through when {@code edge.allowMissingOrigin} is true.
+ * case-insensitively); {@code null} (sandboxed frames, files) matches nothing. The gateway's own origin (the
+ * upgrade's {@code Host}) is always allowed: the gateway serves no pages, so no hostile page can have it, and
+ * non-browser WebSocket libraries (Vert.x's, hence the Java client) send it by default. Clients that send no
+ * {@code Origin} (native apps, servers — browsers always send it) are let through when
+ * {@code edge.allowMissingOrigin} is true.
  */
 final class OriginPolicy {
   private final Set<String> allowed;
@@ -29,12 +32,20 @@ final class OriginPolicy {
     return new OriginPolicy(edge.allowedOrigins(), edge.allowMissingOrigin());
   }
 
-  /** Null when {@code origin} (the header's value, null when absent) may open a socket, else the refusal. */
-  Refusal check(String origin) {
+  /**
+   * Null when {@code origin} (the header's value, null when absent) may open a socket on the gateway reached as
+   * {@code host} (the {@code Host} header, null when absent), else the refusal.
+   */
+  Refusal check(String origin, String host) {
     if (origin == null) {
       return allowMissing ? null : Refusal.of(ErrorCode.ORIGIN_NOT_ALLOWED, "an Origin header is required");
     }
-    return allowed.contains(origin.trim().toLowerCase(Locale.ROOT)) ? null
-        : Refusal.of(ErrorCode.ORIGIN_NOT_ALLOWED, "origin not allowed");
+    String o = origin.trim().toLowerCase(Locale.ROOT);
+    if (allowed.contains(o) || host != null && !host.isBlank()
+        && (o.equals("http://" + host.trim().toLowerCase(Locale.ROOT))
+        || o.equals("https://" + host.trim().toLowerCase(Locale.ROOT)))) {
+      return null;
+    }
+    return Refusal.of(ErrorCode.ORIGIN_NOT_ALLOWED, "origin not allowed");
   }
 }

@@ -12,12 +12,25 @@ class OriginPolicyTest {
   private final OriginPolicy policy = new OriginPolicy(List.of("https://chat.example.com", "http://localhost:8080"),
       true);
 
+  private dev.parley.shared.Refusal check(String origin) {
+    return policy.check(origin, "gw.example:8090");
+  }
+
+  @Test
+  @DisplayName("the gateway's own origin (its Host) is allowed: it serves no page, and WebSocket libraries send it")
+  void ownOrigin() {
+    assertThat(check("http://gw.example:8090")).isNull();
+    assertThat(check("https://GW.example:8090")).isNull();
+    assertThat(check("http://gw.example:8091")).isNotNull();
+    assertThat(policy.check("http://gw.example:8090", null)).isNotNull();
+  }
+
   @Test
   @DisplayName("listed origins open sockets (exact scheme, host and port; case-insensitive)")
   void listedOrigins() {
-    assertThat(policy.check("https://chat.example.com")).isNull();
-    assertThat(policy.check("HTTPS://Chat.Example.com")).isNull();
-    assertThat(policy.check("http://localhost:8080")).isNull();
+    assertThat(check("https://chat.example.com")).isNull();
+    assertThat(check("HTTPS://Chat.Example.com")).isNull();
+    assertThat(check("http://localhost:8080")).isNull();
   }
 
   @Test
@@ -25,7 +38,7 @@ class OriginPolicyTest {
   void otherOriginsRefused() {
     for (String origin : List.of("https://evil.example", "http://chat.example.com", "https://chat.example.com:444",
         "https://chat.example.com.evil.example", "null", "", "https://chat.example.com/")) {
-      assertThat(policy.check(origin)).as(origin).isNotNull()
+      assertThat(check(origin)).as(origin).isNotNull()
           .satisfies(r -> assertThat(r.code()).isEqualTo(ErrorCode.ORIGIN_NOT_ALLOWED));
     }
     assertThat(ErrorCode.ORIGIN_NOT_ALLOWED.httpStatus()).isEqualTo(403);
@@ -34,7 +47,7 @@ class OriginPolicyTest {
   @Test
   @DisplayName("no Origin header (native apps) is let through only when edge.allowMissingOrigin is true")
   void missingOrigin() {
-    assertThat(policy.check(null)).isNull();
-    assertThat(new OriginPolicy(List.of("https://chat.example.com"), false).check(null)).isNotNull();
+    assertThat(check(null)).isNull();
+    assertThat(new OriginPolicy(List.of("https://chat.example.com"), false).check(null, "gw.example:8090")).isNotNull();
   }
 }
