@@ -31,10 +31,14 @@ final class FrameHandler {
   private final LongSupplier nowMs;
   private final ChatFrameHandler chatFrames;
   private final PresenceFrameHandler presenceFrames;
+  private final TokenExpiry tokenExpiry;
+  private final SendFrames.CommitLimits commitLimits;
 
   FrameHandler(Memberships memberships, KafkaProducer<String, String> producer, String topic, String nodeId,
                int maxPayloadBytes, LongSupplier nowMs, ChatFrameHandler chatFrames,
-               PresenceFrameHandler presenceFrames) {
+               PresenceFrameHandler presenceFrames, TokenExpiry tokenExpiry, SendFrames.CommitLimits commitLimits) {
+    this.tokenExpiry = tokenExpiry;
+    this.commitLimits = commitLimits;
     this.memberships = memberships;
     this.producer = producer;
     this.topic = topic;
@@ -69,6 +73,7 @@ final class FrameHandler {
     }
     switch (t) {
       case "hello" -> s.write(ready(s, null, null));
+      case "auth" -> tokenExpiry.onFrame(s, frame);
       case "ping" -> s.write(SessionFrames.pong(frame.getValue("id")));
       case "send" -> onSend(s, frame);
       case "read", "delivered", "typing" -> chatFrames.onFrame(s, t, frame);
@@ -90,7 +95,7 @@ final class FrameHandler {
     }
     SendFrames.Send send;
     try {
-      send = SendFrames.parse(frame, maxPayloadBytes);
+      send = SendFrames.parse(frame, maxPayloadBytes, commitLimits);
     } catch (Refusal r) {
       // The clientMsgId as received, even when it is what was refused, so the client can match the error.
       s.write(ErrorFrames.echo(ErrorFrames.of(r), frame, "clientMsgId"));
@@ -123,7 +128,7 @@ final class FrameHandler {
 
   private Future<Void> produce(Session s, SendFrames.Send send) {
     SendRecord record = new SendRecord(send.channelId(), s.userId, s.deviceId, send.clientMsgId(), send.kind(),
-        send.payload(), nodeId, nowMs.getAsLong());
+        send.payload(), nodeId, nowMs.getAsLong(), send.commitParts());
     return producer.send(KafkaProducerRecord.create(topic, send.channelId().toString(), record.toJson().encode()))
         .mapEmpty();
   }
