@@ -22,16 +22,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.parley.shared.it.ItConfig.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,11 +39,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The watching device (B's phone) is registered in the session directory as held by a fake gateway node whose
  * delivery address the test consumes.
  *
- * <p>Time is controlled: both verticles run on a {@link SkippingClock}, which the test moves forward past (or up to)
- * a grace period instead of waiting for it. Session events are sent as a gateway's batch with a reply, so each is
- * applied before the clock moves. Absence ("no offline event") is asserted against a sentinel: a co-member, Dave,
- * whose device expires through the same sweep path at an earlier deadline; once his offline frame is here, the
- * sweep that would have reported Alice has run.
+ * <p>Time is controlled: both verticles run on a {@link SteppingClock} (the wall clock plus the steps the test
+ * takes), which the test moves forward past (or up to) a grace period instead of waiting for it; staying at or ahead
+ * of the wall clock keeps these deadlines in the future for any other sweeper on the shared Redis. Session events are
+ * sent as a gateway's batch with a reply, so each is applied before the clock moves. Absence ("no offline event") is
+ * asserted against a sentinel: a co-member, Dave, whose device expires through the same sweep path at an earlier
+ * deadline; once his offline frame is here, the sweep that would have reported Alice has run.
  */
 class PresenceIT {
   private static final String GATEWAY = "it-gw-" + UUID.randomUUID();
@@ -57,7 +54,7 @@ class PresenceIT {
   private Vertx vertx;
   private DependencyClients clients;
   private PresenceGrpcClient grpc;
-  private final SkippingClock clock = new SkippingClock();
+  private final SteppingClock clock = new SteppingClock(Instant::now);
   private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
   private final UUID alice = UUID.randomUUID();
   private final UUID bob = UUID.randomUUID();
@@ -184,15 +181,15 @@ class PresenceIT {
   void onlineThenOfflineAfterGrace() {
     bothOnline(alicePhone);
     apply(dave, davePhone, "closed");
-    clock.skip(2_000);
+    clock.advance(Duration.ofMillis(2_000));
     apply(alice, alicePhone, "closed");
 
     // Dave's grace has run out, Alice's has 1 s left: the sweep that reports Dave does not report her.
-    clock.skip(GRACE_MS - 1_000);
+    clock.advance(Duration.ofMillis(GRACE_MS - 1_000));
     awaitFrame(dave, false);
     assertThat(framesAbout(alice)).as("offline before the grace period ended").hasSize(1);
 
-    clock.skip(1_500);
+    clock.advance(Duration.ofMillis(1_500));
     JsonObject offline = awaitFrame(alice, false);
     assertThat(offline.getString("lastSeen")).isNotBlank();
 
@@ -200,7 +197,7 @@ class PresenceIT {
     apply(dave, davePhone, "beat");
     awaitFrame(dave, true, 2, WAIT);
     apply(dave, davePhone, "closed");
-    clock.skip(GRACE_MS + 100);
+    clock.advance(Duration.ofMillis(GRACE_MS + 100));
     awaitFrame(dave, false, 2, WAIT);
     assertThat(framesAbout(alice)).as("one online, one offline, despite two sweeping nodes").hasSize(2);
   }
@@ -211,11 +208,11 @@ class PresenceIT {
     bothOnline(alicePhone);
     apply(alice, alicePhone, "closed");
     apply(dave, davePhone, "closed");
-    clock.skip(2_000);
+    clock.advance(Duration.ofMillis(2_000));
     apply(alice, alicePhone, "beat");
 
     // Both closes are past their grace now; only Alice came back.
-    clock.skip(1_500);
+    clock.advance(Duration.ofMillis(1_500));
     awaitFrame(dave, false);
     assertThat(framesAbout(alice)).extracting(f -> f.getBoolean("online")).containsExactly(true);
   }
@@ -227,9 +224,9 @@ class PresenceIT {
     apply(alice, alicePhone, "logout");
     apply(dave, davePhone, "closed");
     // The laptop keeps beating past the phone's would-be grace: still online, no event.
-    clock.skip(2_000);
+    clock.advance(Duration.ofMillis(2_000));
     apply(alice, aliceLaptop, "beat");
-    clock.skip(1_500);
+    clock.advance(Duration.ofMillis(1_500));
     awaitFrame(dave, false);
     assertThat(framesAbout(alice)).hasSize(1);
 
@@ -269,33 +266,5 @@ class PresenceIT {
     apply(dave, davePhone, "beat");
     awaitFrame(dave, true);
     assertThat(framesAbout(alice)).isEmpty();
-  }
-
-  /**
-   * The presence nodes' clock in this test: the wall clock plus an offset the test only moves forward. Skipping
-   * replaces waiting out a grace period; staying at or ahead of the wall clock keeps these deadlines in the future
-   * for any other sweeper on the shared Redis.
-   */
-  private static final class SkippingClock extends Clock {
-    private final AtomicLong offsetMs = new AtomicLong();
-
-    void skip(long ms) {
-      offsetMs.addAndGet(ms);
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plusMillis(offsetMs.get());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 }
