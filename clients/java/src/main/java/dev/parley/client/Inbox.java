@@ -23,7 +23,8 @@ final class Inbox {
 
   private final Vertx vertx;
   private final RestApi rest;
-  private final String accessToken;
+  /** Replaced when the client refreshes its token (ParleyClient#refreshTokensWith); read on the client's context. */
+  private String accessToken;
   private final UUID deviceId;
   private final Map<UUID, ChannelLog> channels = new HashMap<>();
   private final Map<UUID, Boolean> fetching = new HashMap<>();
@@ -39,6 +40,21 @@ final class Inbox {
 
   void track(UUID channelId, long lastSeq, byte[] lastHash) {
     channels.put(channelId, new ChannelLog(channelId, lastSeq, lastHash));
+  }
+
+  boolean tracks(UUID channelId) {
+    return channels.containsKey(channelId);
+  }
+
+  /** Starts tracking a channel from a known position unless it is tracked already. */
+  void trackIfAbsent(UUID channelId, long lastSeq, byte[] lastHash) {
+    channels.computeIfAbsent(channelId, id -> new ChannelLog(id, lastSeq, lastHash));
+  }
+
+  /** The message at {@code seq} of the channel (null if there is none). */
+  Future<Message> messageAt(UUID channelId, long seq) {
+    return rest.history(accessToken, channelId, seq - 1, seq + 1)
+        .map(list -> list.stream().filter(m -> m.seq() == seq).findFirst().orElse(null));
   }
 
   /** Fetches whatever the channel has beyond what this device has seen. */
@@ -101,5 +117,9 @@ final class Inbox {
           }
           return Future.succeededFuture();
         });
+  }
+
+  void token(String fresh) {
+    this.accessToken = fresh;
   }
 }

@@ -13,10 +13,12 @@ import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -33,6 +35,10 @@ public final class ParleyClient {
   private static final long RESEND_AFTER_MS = 5_000;
   private static final long PING_MS = 15_000;
   private static final int CLOSE_REVOKED = 4003;
+  private static final int CLOSE_TOKEN_EXPIRED = 4005;
+  /** A fresh token is fetched and sent over the socket at this share of the current one's remaining lifetime. */
+  private static final double REFRESH_AT = 0.8;
+  private static final long REFRESH_RETRY_MS = 5_000;
 
   /**
    * Where to connect and as whom. With an empty {@code gatewayUrls} the client asks service discovery
@@ -43,6 +49,7 @@ public final class ParleyClient {
   }
 
   private final Vertx vertx;
+  private final WebClient web;
   private final Context ctx;
   private final Options options;
   private final WebSocketClient wsClient;
@@ -61,16 +68,32 @@ public final class ParleyClient {
   private int connects;
   private String gatewayNode;
   private Promise<Void> firstReady = Promise.promise();
+  private Consumer<Message> messageHandler = m -> { };
+  private BiConsumer<Message, Throwable> undecryptableHandler = (m, err) -> { };
+  private Path e2eeDir;
+  private E2ee e2ee;
+  private volatile String accessToken;
+  private Supplier<Future<String>> tokenSource;
+  private long refreshTimer = -1;
 
   private ParleyClient(Vertx vertx, Options options, WebClient web) {
     this.vertx = vertx;
+    this.web = web;
     this.ctx = vertx.getOrCreateContext();
     this.options = options;
+    this.accessToken = options.accessToken();
     this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(4 * 1024 * 1024)
         .setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(3_000));
     this.rest = new RestApi(web, options.restBaseUrl());
     this.outbox = new Outbox(vertx, RESEND_AFTER_MS, this::write);
     this.inbox = new Inbox(vertx, rest, options.accessToken(), options.deviceId());
+    inbox.handler = m -> {
+      if (e2ee == null) {
+        messageHandler.accept(m);
+      } else {
+        e2ee.inbound.offer(m);
+      }
+    };
   }
 
   public static ParleyClient create(Vertx vertx, Options options) {
@@ -86,9 +109,33 @@ public final class ParleyClient {
     return new ParleyClient(vertx, options, web);
   }
 
-  /** Sets the handler of verified, in-order messages (called on the client's context). */
+  /**
+   * Sets the handler of verified, in-order messages (called on the client's context). With E2EE on, application
+   * messages arrive decrypted and commits are not shown.
+   */
   public ParleyClient onMessage(Consumer<Message> handler) {
-    inbox.handler = handler;
+    this.messageHandler = handler;
+    return this;
+  }
+
+  /**
+   * Turns end-to-end encryption on (call before {@link #connect}): the device's MLS state lives in {@code stateDir}
+   * (created if absent; one directory per device), every application message is sent as an MLS PrivateMessage and
+   * received decrypted. See {@link #e2ee()} for groups, members and safety numbers.
+   */
+  public ParleyClient enableE2ee(Path stateDir) {
+    this.e2eeDir = stateDir;
+    return this;
+  }
+
+  /** The E2EE side of the client (after {@link #connect} completed with E2EE enabled), else null. */
+  public E2ee e2ee() {
+    return e2ee;
+  }
+
+  /** Sees every message this device cannot decrypt (sent before it joined, after its removal, or forged). */
+  public ParleyClient onUndecryptable(BiConsumer<Message, Throwable> handler) {
+    this.undecryptableHandler = handler;
     return this;
   }
 
@@ -110,6 +157,22 @@ public final class ParleyClient {
     return this;
   }
 
+  /**
+   * Keeps the socket open past its access token's expiry (docs/protocol.md, "Token expiry"): at 80 % of the current
+   * token's remaining lifetime the client takes a new one from {@code freshToken} (e.g. {@link RestApi#refresher}),
+   * sends it in an {@code auth} frame and uses it from then on, for reconnects and history too. Without it the
+   * gateway closes the socket with 4005 when the token expires.
+   */
+  public ParleyClient refreshTokensWith(Supplier<Future<String>> freshToken) {
+    this.tokenSource = freshToken;
+    return this;
+  }
+
+  /** The access token the client uses now (changes when it refreshed). */
+  public String accessToken() {
+    return accessToken;
+  }
+
   public ParleyClient onChainViolation(Consumer<Throwable> handler) {
     inbox.violationHandler = handler;
     return this;
@@ -117,19 +180,35 @@ public final class ParleyClient {
 
   /** Connects; completes at the first {@code ready}. Later drops reconnect on their own until {@link #close}. */
   public Future<Void> connect() {
-    return onCtx(() -> {
+    return onCtx(() -> openE2ee().compose(v -> {
       dial();
       return firstReady.future();
+    }));
+  }
+
+  private Future<Void> openE2ee() {
+    if (e2eeDir == null || e2ee != null) {
+      return Future.succeededFuture();
+    }
+    return E2ee.open(vertx, ctx, web, options, e2eeDir, outbox, inbox).map(opened -> {
+      e2ee = opened;
+      e2ee.inbound.handler = m -> messageHandler.accept(m);
+      e2ee.inbound.undecryptable = (m, err) -> undecryptableHandler.accept(m, err);
+      return null;
     });
   }
+
 
   /** Sends with a fresh clientMsgId; completes with the ack (after any number of reconnects). */
   public Future<Ack> send(UUID channelId, String kind, byte[] payload) {
     return send(channelId, UUID.randomUUID().toString(), kind, payload);
   }
 
+  /** With E2EE on, an {@code application} payload is the plaintext: it is encrypted for the channel's group. */
   public Future<Ack> send(UUID channelId, String clientMsgId, String kind, byte[] payload) {
-    return onCtx(() -> outbox.send(channelId, clientMsgId, kind, payload));
+    return onCtx(() -> e2ee != null && "application".equals(kind)
+        ? e2ee.outbound.send(channelId, clientMsgId, payload)
+        : outbox.send(channelId, clientMsgId, kind, payload));
   }
 
   /** Writes any text frame as is (tests of the server's refusals). */
@@ -184,7 +263,7 @@ public final class ParleyClient {
 
   private void dial() {
     Future<String> target = options.gatewayUrls().isEmpty()
-        ? rest.gateway(options.accessToken(), gatewayNode)
+        ? rest.gateway(accessToken, gatewayNode)
         : Future.succeededFuture(options.gatewayUrls().get(urlIndex % options.gatewayUrls().size()));
     target.onComplete(t -> {
       if (t.succeeded()) {
@@ -199,7 +278,7 @@ public final class ParleyClient {
 
   private void dial(String url) {
     WebSocketConnectOptions connect = new WebSocketConnectOptions().setAbsoluteURI(url)
-        .addHeader("Authorization", "Bearer " + options.accessToken());
+        .addHeader("Authorization", "Bearer " + accessToken);
     wsClient.connect(connect).onComplete(ar -> {
       if (ar.succeeded() && !closing) {
         attach(ar.result());
@@ -238,9 +317,51 @@ public final class ParleyClient {
         // The device was removed: its token is refused from now on, reconnecting cannot help.
         closing = true;
       }
-      if (!closing) {
+      if (lastCloseCode == CLOSE_TOKEN_EXPIRED && tokenSource != null && !closing) {
+        // Refreshing over the socket did not make it in time: reconnect with a fresh token.
+        tokenSource.get().onSuccess(this::useToken).onComplete(ar -> redial());
+      } else if (!closing) {
         redial();
       }
+    }
+  }
+
+  /** Arms the next refresh at {@link #REFRESH_AT} of the current token's remaining lifetime. */
+  private void scheduleRefresh(long delayOverrideMs) {
+    vertx.cancelTimer(refreshTimer);
+    long exp = expiresAtMs(accessToken);
+    if (tokenSource == null || exp < 0) {
+      return;
+    }
+    long delay = delayOverrideMs >= 0 ? delayOverrideMs
+        : Math.max(1_000, (long) ((exp - System.currentTimeMillis()) * REFRESH_AT));
+    refreshTimer = vertx.setTimer(delay, t -> tokenSource.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        useToken(ar.result());
+        if (ws != null) {
+          ws.writeTextMessage(new JsonObject().put("type", "auth").put("token", ar.result()).encode());
+        }
+      } else {
+        LOG.debug("device {}: token refresh failed, retrying: {}", options.deviceId(), ar.cause().toString());
+        scheduleRefresh(REFRESH_RETRY_MS);
+      }
+    }));
+  }
+
+  private void useToken(String fresh) {
+    accessToken = fresh;
+    inbox.token(fresh);
+  }
+
+  /** The {@code exp} of a JWT in epoch ms, or -1 when it cannot be read (then no refresh is scheduled). */
+  static long expiresAtMs(String token) {
+    try {
+      String[] parts = token.split("\\.");
+      JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
+          java.nio.charset.StandardCharsets.UTF_8));
+      return claims.getLong("exp") * 1_000;
+    } catch (RuntimeException e) {
+      return -1;
     }
   }
 
@@ -252,11 +373,15 @@ public final class ParleyClient {
   private void onFrame(String text) {
     JsonObject f = new JsonObject(text);
     frameListener.accept(f);
+    if (e2ee != null && e2ee.onFrame(f)) {
+      return;
+    }
     switch (f.getString("type", "")) {
       case "ready" -> onReady(f);
       case "ack" -> onAck(f);
       case "msg" -> inbox.offer(Message.fromJson(f));
       case "error" -> onError(f);
+      case "auth.ok" -> scheduleRefresh(-1);
       default -> { }
     }
   }
@@ -267,6 +392,9 @@ public final class ParleyClient {
     gatewayNode = f.getString("nodeId");
     outbox.transmitAll();
     inbox.syncAll();
+    if (e2ee != null) {
+      e2ee.connected();
+    }
     long timer = vertx.setPeriodic(PING_MS, t -> {
       if (ws != null) {
         ws.writeTextMessage(new JsonObject().put("type", "ping").encode());
@@ -281,6 +409,7 @@ public final class ParleyClient {
       }
       outbox.resendStale(System.currentTimeMillis());
     });
+    scheduleRefresh(-1);
     firstReady.tryComplete();
   }
 
