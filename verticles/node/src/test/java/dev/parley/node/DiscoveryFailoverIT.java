@@ -118,7 +118,8 @@ class DiscoveryFailoverIT {
 
   private static void drain(String nodeId) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-            + fx.nodes.get(nodeId).opsPort + "/admin/drain")).POST(HttpRequest.BodyPublishers.noBody())
+            + fx.nodes.get(nodeId).opsPort + "/admin/drain")).header("Authorization", "Bearer " + NodeProcess.OPS_TOKEN)
+        .POST(HttpRequest.BodyPublishers.noBody())
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("drain " + nodeId + ": " + r.body()).isEqualTo(200);
   }
