@@ -32,6 +32,7 @@ final class E2eeMembership {
   private final E2eeOutbound outbound;
   private final E2eeInbound inbound;
   private final Inbox inbox;
+  private final java.util.Map<UUID, Future<Void>> joining = new java.util.HashMap<>();
 
   E2eeMembership(E2eeDevice device, MlsApi mls, KeyDirectoryApi keysApi, String token, E2eeOutbound outbound,
                  E2eeInbound inbound, Inbox inbox) {
@@ -115,7 +116,21 @@ final class E2eeMembership {
     inbound.enqueue(welcome.channelId(), () -> join(welcome));
   }
 
+  /** Joins from the inbox's Welcomes for the channel; concurrent callers (sends, the receive chain) share one run. */
   private Future<Void> joinFromWelcomes(UUID channelId) {
+    Future<Void> running = joining.get(channelId);
+    if (running != null) {
+      return running;
+    }
+    Future<Void> run = listAndJoin(channelId);
+    joining.put(channelId, run);
+    return run.eventually(() -> {
+      joining.remove(channelId, run);
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> listAndJoin(UUID channelId) {
     return mls.welcomes().compose(welcomes -> {
       Future<Void> chain = Future.succeededFuture();
       for (MlsApi.Welcome w : welcomes) {

@@ -67,14 +67,14 @@ class E2eeAtRestIT {
     java.util.Map<String, String> pushEnv = java.util.Map.of("PARLEY_KAFKA_NOTIFICATIONS_TOPIC", NOTIFICATIONS,
         "PARLEY_PUSH_ENDPOINT_OVERRIDE", "http://127.0.0.1:" + snsPort, "PARLEY_PUSH_CONSUMER_GROUP",
         "parley-push-it-" + UUID.randomUUID(), "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
-    JsonObject pushConf = fx.nodeConf(NodeProcess.freePort(), new JsonObject());
-    NodeProcess gw = fx.startGateway("ar-gw", new JsonObject());
-    NodeProcess msg = NodeProcess.start("ar-msg", fx.cluster, fx.hzPort, List.of("message"), pushConf, pushEnv);
-    fx.nodes.put("ar-msg", msg);
-    NodeProcess push = NodeProcess.start("ar-push", fx.cluster, fx.hzPort, List.of("push"), pushConf, pushEnv);
-    fx.nodes.put("ar-push", push);
-    NodeProcess api = fx.startApi("ar-api");
-    fx.awaitReady(gw, msg, push, api);
+    // One node JVM with every role this test needs (the machine is shared).
+    int port = NodeProcess.freePort();
+    fx.gatewayPorts.put("ar-gw", port);
+    JsonObject conf = fx.nodeConf(port, new JsonObject().put("api", new JsonObject().put("port", fx.apiPort)));
+    NodeProcess node = NodeProcess.start("ar-gw", fx.cluster, fx.hzPort, List.of("gateway", "message", "push", "api"),
+        conf, pushEnv);
+    fx.nodes.put("ar-gw", node);
+    node.await("/ready", r -> r.status() == 200, Duration.ofSeconds(300));
     deps = DependencyClients.create(fx.vertx, fx.config, EnumSet.of(Dependency.REDIS, Dependency.POSTGRES));
   }
 
