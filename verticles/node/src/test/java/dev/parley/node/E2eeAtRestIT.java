@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * still accepts as opaque bytes) and must be found in Kafka and Cassandra, the stores that hold payloads.
  */
 class E2eeAtRestIT {
+  /** Where the running services keep their data and logs (as for the kill tests: README, "Tests"). */
   private static final Path PARLEY_HOME = Path.of(System.getenv().getOrDefault("PARLEY_HOME",
       Path.of("..", "..", ".parley").toAbsolutePath().normalize().toString()));
   private static final String NOTIFICATIONS = "parley.notifications.it-" + UUID.randomUUID();
