@@ -183,9 +183,9 @@ final class E2eeMembership {
     return mls.groupInfo(channelId, 0).compose(group -> states.refreshMembers(channelId, null)
         .compose(m -> states.joinExternally(channelId, group.groupInfo(), group.ratchetTree()))
         .compose(join -> trackFrom(channelId, group.seq()).map(join)))
-        .compose(join -> outbound.sendCommit(channelId, "x-" + UUID.randomUUID(), join.commit(), null,
-                join.session().groupInfo(), join.session().ratchetTree())
-            .compose(ack -> states.joined(join))
+        .compose(built -> outbound.sendCommit(channelId, "x-" + UUID.randomUUID(), built.join().commit(), null,
+                built.groupInfo(), built.ratchetTree())
+            .compose(ack -> states.joined(built.join()))
             .recover(err -> states.forget(channelId).compose(v -> err instanceof SendRefused r
                 && "stale_epoch".equals(r.code()) && attempt < E2eeOutbound.ATTEMPTS
                 ? joinExternally(channelId, attempt + 1) : Future.failedFuture(err))));

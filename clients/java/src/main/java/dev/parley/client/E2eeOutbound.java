@@ -67,10 +67,10 @@ final class E2eeOutbound {
   }
 
   private Future<Void> commitNow(UUID channelId, Function<ChannelSession, PendingCommit> change) {
-    return attempt(1, channelId, () -> states.build(channelId, change).compose(pending -> pending == null
+    return attempt(1, channelId, () -> states.build(channelId, change).compose(built -> built == null
         ? Future.succeededFuture()
-        : sendCommit(channelId, "k-" + UUID.randomUUID(), pending.commit(), pending.welcome(), pending.groupInfo(),
-            pending.ratchetTree()).compose(ack -> catchUp(channelId, pending.epoch()))));
+        : sendCommit(channelId, "k-" + UUID.randomUUID(), built.commit(), built.welcome(), built.groupInfo(),
+            built.ratchetTree()).compose(ack -> catchUp(channelId, built.epoch()))));
   }
 
   /** Sends a commit frame (docs/e2ee.md §3); completes with the ack. */
