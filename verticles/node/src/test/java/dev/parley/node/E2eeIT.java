@@ -253,6 +253,24 @@ class E2eeIT {
     assertThat(d1.texts(group)).containsExactly(a1.texts(group).get(a1.texts(group).size() - 1));
   }
 
+  @Test
+  @Order(6)
+  @DisplayName("a DM with a peer who has no device keys yet: the peer's device makes the group when it first "
+      + "connects, and both read what is sent afterwards")
+  void peerWithoutKeyPackagesJoinsLater() {
+    MessagePathFixture.Device ue = fx.user();
+    UUID late = await(a1.client().e2ee().openDirect(ue.userId()));
+    assertThat(await(a1.client().e2ee().epoch(late))).as("no group while nobody else has KeyPackages").isEqualTo(-1);
+    Dev e1 = connect("e1", ue, "e2-gw-b");
+    eventually(Duration.ofSeconds(30), () -> await(a1.client().e2ee().epoch(late)) >= 1
+        && await(e1.client().e2ee().epoch(late)) >= 1, () -> "no group made by e1's device");
+    send(a1, late, "hello e");
+    send(e1, late, "hello a");
+    eventually(Duration.ofSeconds(30), () -> e1.texts(late).size() == 2 && a1.texts(late).size() == 2,
+        () -> "e1 " + e1.texts(late) + " a1 " + a1.texts(late));
+    assertThat(e1.texts(late)).isEqualTo(a1.texts(late));
+  }
+
   // ---- helpers
 
   private static Path copyState(Dev d) throws Exception {
