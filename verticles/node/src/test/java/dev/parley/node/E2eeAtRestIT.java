@@ -182,8 +182,9 @@ class E2eeAtRestIT {
       throw new AssertionError(dir + " is not a directory: set PARLEY_HOME to the running services' home");
     }
     try (Stream<Path> files = Files.walk(dir)) {
+      // Kafka preallocates its .index/.timeindex files (sparse, 10 MB each): only the .log segments hold records.
       for (Path f : files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().startsWith(prefix))
-          .toList()) {
+          .filter(f -> !f.getFileName().toString().endsWith("index")).toList()) {
         byte[] bytes;
         try {
           bytes = Files.readAllBytes(f);
