@@ -84,6 +84,7 @@ jar_marker_expected() {
 jars_installed() {
   # The SNS stand-in is built from this repository's sources, not fetched (svc-sns.sh).
   if [[ "$1" == sns ]]; then sns_installed; return; fi
+  if [[ "$1" == s3 ]]; then s3_installed; return; fi
   local svc="$1" marker="$P_OPT/$1/.installed"
   [[ -f "$marker" ]] || return 1
   [[ "$(cat "$marker")" == "$(jar_marker_expected "$svc")" ]] || return 1
@@ -94,6 +95,7 @@ jars_installed() {
 install_jars() {
   local svc="$1"
   if [[ "$svc" == sns ]]; then sns_install; return; fi
+  if [[ "$svc" == s3 ]]; then s3_install; return; fi
   jars_installed "$svc" && return 0
   command -v mvn >/dev/null 2>&1 || die "$svc: Maven (mvn) is not installed; fix: apt-get install -y maven"
   local major; major="$(java_major || true)"
@@ -127,7 +129,7 @@ install_services() {
   local pid
   for s in "${svcs[@]}"; do
     case "$s" in
-      kafka|cassandra|sns)
+      kafka|cassandra|sns|s3)
         jars_installed "$s" && continue
         # Never swap the jars under a running JVM (it loads classes lazily and would crash).
         if pid="$(read_pid "$s")" && pid_matches "$pid" "$("${s}_marker")"; then

@@ -38,6 +38,14 @@ public final class MlsWire {
     return message;
   }
 
+  /** Checks that {@code bytes} is a canonical MLSMessage carrying a Welcome of suite 0x0001. */
+  public static void requireWelcome(byte[] bytes) {
+    MLSMessage message = decode(bytes, WireFormat.mls_welcome);
+    if (message.welcome.getSuite().getSuiteID() != MlsSuite.ID) {
+      throw new MlsException(MlsException.Reason.WRONG_SUITE, "Welcome of another cipher suite");
+    }
+  }
+
   static byte[] encode(Object structure) {
     try {
       return MLSOutputStream.encode(structure);

@@ -41,6 +41,30 @@ public enum ErrorCode {
   SIGNATURE_KEY_ALREADY_REGISTERED("signature_key_already_registered", 409),
   KEY_PACKAGE_STOCK_FULL("key_package_stock_full", 409),
   INVALID_KEY_PACKAGE("invalid_key_package", 422),
+  // MLS Delivery Service (issue 13, docs/e2ee.md "Delivery Service protocol"): refusals of sends (error frames) and
+  // of the group-info / welcome routes.
+  /** The commit or application message was built on an older epoch than the channel's (also a replayed commit). */
+  STALE_EPOCH("stale_epoch", 409),
+  /** Built on an epoch the channel has not reached. */
+  MLS_FUTURE_EPOCH("mls_future_epoch", 409),
+  /** Not a canonical MLS encoding of the expected kind, or parts of a commit that do not fit together. */
+  MLS_MALFORMED("mls_malformed", 422),
+  /** The MLS group id is not the channel's. */
+  MLS_WRONG_GROUP("mls_wrong_group", 422),
+  /** The committer or joiner is not the sending device, or a signature does not verify with its registered key. */
+  MLS_FORGED_SENDER("mls_forged_sender", 403),
+  /** A leaf or added device that is not an active device of a current member (or a device twice). */
+  MLS_MEMBERSHIP_MISMATCH("mls_membership_mismatch", 409),
+  /** The group still holds leaves of removed devices: commit their removal first. */
+  MLS_REMOVAL_PENDING("mls_removal_pending", 409),
+  /** Standalone proposals, encrypted handshake messages, removes in external commits, other kinds. */
+  MLS_UNSUPPORTED("mls_unsupported", 422),
+  /** No commit was accepted in the channel yet (epoch 0): there is no GroupInfo. */
+  MLS_GROUP_NOT_FOUND("mls_group_not_found", 404),
+  /** The asked epoch's GroupInfo is not kept (or not reached). */
+  MLS_EPOCH_NOT_FOUND("mls_epoch_not_found", 404),
+  /** No such Welcome in the calling device's inbox. */
+  WELCOME_NOT_FOUND("welcome_not_found", 404),
   // Request shape.
   MALFORMED_JSON("malformed_json", 400),
   PAYLOAD_TOO_LARGE("payload_too_large", 413),

@@ -42,6 +42,21 @@ final class Inbox {
     channels.put(channelId, new ChannelLog(channelId, lastSeq, lastHash));
   }
 
+  boolean tracks(UUID channelId) {
+    return channels.containsKey(channelId);
+  }
+
+  /** Starts tracking a channel from a known position unless it is tracked already. */
+  void trackIfAbsent(UUID channelId, long lastSeq, byte[] lastHash) {
+    channels.computeIfAbsent(channelId, id -> new ChannelLog(id, lastSeq, lastHash));
+  }
+
+  /** The message at {@code seq} of the channel (null if there is none). */
+  Future<Message> messageAt(UUID channelId, long seq) {
+    return rest.history(accessToken, channelId, seq - 1, seq + 1)
+        .map(list -> list.stream().filter(m -> m.seq() == seq).findFirst().orElse(null));
+  }
+
   /** Fetches whatever the channel has beyond what this device has seen. */
   Future<Void> sync(UUID channelId) {
     return fetchGap(log(channelId), 0);

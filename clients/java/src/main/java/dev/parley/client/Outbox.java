@@ -47,10 +47,18 @@ final class Outbox {
   }
 
   Future<Ack> send(UUID channelId, String clientMsgId, String kind, byte[] payload) {
+    return send(channelId, clientMsgId, kind, payload, null);
+  }
+
+  /** {@code extra}: further fields of the send frame (a commit's welcome, groupInfo, ratchetTree), or null. */
+  Future<Ack> send(UUID channelId, String clientMsgId, String kind, byte[] payload, JsonObject extra) {
     Pending p = pending.get(clientMsgId);
     if (p == null) {
       JsonObject frame = new JsonObject().put("type", "send").put("channelId", channelId.toString())
           .put("clientMsgId", clientMsgId).put("kind", kind).put("payload", Base64.getEncoder().encodeToString(payload));
+      if (extra != null) {
+        extra.forEach(e -> frame.put(e.getKey(), e.getValue()));
+      }
       p = new Pending(frame, payload);
       pending.put(clientMsgId, p);
     }
@@ -93,7 +101,7 @@ final class Outbox {
       vertx.setTimer(Math.max(50, f.getLong("retryAfterMs", 500L)), t -> transmit(p));
     } else {
       pending.remove(clientMsgId);
-      p.promise.tryFail(new IllegalStateException(code + ": " + f.getString("message")));
+      p.promise.tryFail(new SendRefused(f));
     }
   }
 

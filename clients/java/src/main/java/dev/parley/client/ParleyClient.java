@@ -13,10 +13,12 @@ import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -47,6 +49,7 @@ public final class ParleyClient {
   }
 
   private final Vertx vertx;
+  private final WebClient web;
   private final Context ctx;
   private final Options options;
   private final WebSocketClient wsClient;
@@ -65,12 +68,17 @@ public final class ParleyClient {
   private int connects;
   private String gatewayNode;
   private Promise<Void> firstReady = Promise.promise();
+  private Consumer<Message> messageHandler = m -> { };
+  private BiConsumer<Message, Throwable> undecryptableHandler = (m, err) -> { };
+  private Path e2eeDir;
+  private E2ee e2ee;
   private volatile String accessToken;
   private Supplier<Future<String>> tokenSource;
   private long refreshTimer = -1;
 
   private ParleyClient(Vertx vertx, Options options, WebClient web) {
     this.vertx = vertx;
+    this.web = web;
     this.ctx = vertx.getOrCreateContext();
     this.options = options;
     this.accessToken = options.accessToken();
@@ -79,6 +87,13 @@ public final class ParleyClient {
     this.rest = new RestApi(web, options.restBaseUrl());
     this.outbox = new Outbox(vertx, RESEND_AFTER_MS, this::write);
     this.inbox = new Inbox(vertx, rest, options.accessToken(), options.deviceId());
+    inbox.handler = m -> {
+      if (e2ee == null) {
+        messageHandler.accept(m);
+      } else {
+        e2ee.inbound.offer(m);
+      }
+    };
   }
 
   public static ParleyClient create(Vertx vertx, Options options) {
@@ -94,9 +109,33 @@ public final class ParleyClient {
     return new ParleyClient(vertx, options, web);
   }
 
-  /** Sets the handler of verified, in-order messages (called on the client's context). */
+  /**
+   * Sets the handler of verified, in-order messages (called on the client's context). With E2EE on, application
+   * messages arrive decrypted and commits are not shown.
+   */
   public ParleyClient onMessage(Consumer<Message> handler) {
-    inbox.handler = handler;
+    this.messageHandler = handler;
+    return this;
+  }
+
+  /**
+   * Turns end-to-end encryption on (call before {@link #connect}): the device's MLS state lives in {@code stateDir}
+   * (created if absent; one directory per device), every application message is sent as an MLS PrivateMessage and
+   * received decrypted. See {@link #e2ee()} for groups, members and safety numbers.
+   */
+  public ParleyClient enableE2ee(Path stateDir) {
+    this.e2eeDir = stateDir;
+    return this;
+  }
+
+  /** The E2EE side of the client (after {@link #connect} completed with E2EE enabled), else null. */
+  public E2ee e2ee() {
+    return e2ee;
+  }
+
+  /** Sees every message this device cannot decrypt (sent before it joined, after its removal, or forged). */
+  public ParleyClient onUndecryptable(BiConsumer<Message, Throwable> handler) {
+    this.undecryptableHandler = handler;
     return this;
   }
 
@@ -141,19 +180,35 @@ public final class ParleyClient {
 
   /** Connects; completes at the first {@code ready}. Later drops reconnect on their own until {@link #close}. */
   public Future<Void> connect() {
-    return onCtx(() -> {
+    return onCtx(() -> openE2ee().compose(v -> {
       dial();
       return firstReady.future();
+    }));
+  }
+
+  private Future<Void> openE2ee() {
+    if (e2eeDir == null || e2ee != null) {
+      return Future.succeededFuture();
+    }
+    return E2ee.open(vertx, ctx, web, options, e2eeDir, outbox, inbox).map(opened -> {
+      e2ee = opened;
+      e2ee.inbound.handler = m -> messageHandler.accept(m);
+      e2ee.inbound.undecryptable = (m, err) -> undecryptableHandler.accept(m, err);
+      return null;
     });
   }
+
 
   /** Sends with a fresh clientMsgId; completes with the ack (after any number of reconnects). */
   public Future<Ack> send(UUID channelId, String kind, byte[] payload) {
     return send(channelId, UUID.randomUUID().toString(), kind, payload);
   }
 
+  /** With E2EE on, an {@code application} payload is the plaintext: it is encrypted for the channel's group. */
   public Future<Ack> send(UUID channelId, String clientMsgId, String kind, byte[] payload) {
-    return onCtx(() -> outbox.send(channelId, clientMsgId, kind, payload));
+    return onCtx(() -> e2ee != null && "application".equals(kind)
+        ? e2ee.outbound.send(channelId, clientMsgId, payload)
+        : outbox.send(channelId, clientMsgId, kind, payload));
   }
 
   /** Writes any text frame as is (tests of the server's refusals). */
@@ -318,6 +373,9 @@ public final class ParleyClient {
   private void onFrame(String text) {
     JsonObject f = new JsonObject(text);
     frameListener.accept(f);
+    if (e2ee != null && e2ee.onFrame(f)) {
+      return;
+    }
     switch (f.getString("type", "")) {
       case "ready" -> onReady(f);
       case "ack" -> onAck(f);
@@ -334,6 +392,9 @@ public final class ParleyClient {
     gatewayNode = f.getString("nodeId");
     outbox.transmitAll();
     inbox.syncAll();
+    if (e2ee != null) {
+      e2ee.connected();
+    }
     long timer = vertx.setPeriodic(PING_MS, t -> {
       if (ws != null) {
         ws.writeTextMessage(new JsonObject().put("type", "ping").encode());

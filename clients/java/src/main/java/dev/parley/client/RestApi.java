@@ -42,6 +42,28 @@ public final class RestApi {
         .map(r -> UUID.fromString(r.bodyAsJsonObject().getString("channelId")));
   }
 
+  /** {@code POST /v1/channels}: a new group with the caller as admin; answers its channel id. */
+  public Future<UUID> createGroup(String accessToken, String name, List<UUID> memberIds) {
+    JsonArray ids = new JsonArray();
+    memberIds.forEach(id -> ids.add(id.toString()));
+    return web.postAbs(baseUrl + "/v1/channels").bearerTokenAuthentication(accessToken)
+        .sendJsonObject(new JsonObject().put("name", name).put("memberIds", ids)).compose(r -> ok(r, "create group"))
+        .map(r -> UUID.fromString(r.bodyAsJsonObject().getString("channelId")));
+  }
+
+  /** {@code POST /v1/channels/{id}/members}: adds {@code userId} to a group. */
+  public Future<Void> addMember(String accessToken, UUID channelId, UUID userId) {
+    return web.postAbs(baseUrl + "/v1/channels/" + channelId + "/members").bearerTokenAuthentication(accessToken)
+        .sendJsonObject(new JsonObject().put("userId", userId.toString())).compose(r -> ok(r, "add member"))
+        .mapEmpty();
+  }
+
+  /** {@code DELETE /v1/channels/{id}/members/{userId}}: removes a member (or leaves, for oneself). */
+  public Future<Void> removeMember(String accessToken, UUID channelId, UUID userId) {
+    return web.deleteAbs(baseUrl + "/v1/channels/" + channelId + "/members/" + userId)
+        .bearerTokenAuthentication(accessToken).send().compose(r -> ok(r, "remove member")).mapEmpty();
+  }
+
   /** {@code POST /v1/auth/login}; {@code deviceId} null registers a new device. */
   public Future<Credentials> login(String username, String password, String deviceName, UUID deviceId) {
     JsonObject body = new JsonObject().put("username", username).put("password", password).put("deviceName", deviceName);

@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  */
 public final class CassandraMigrator {
   /** The migrations, in order. A new file is added here and never edited once released. */
-  public static final List<String> FILES = List.of("V1__messages.cql", "V2__message_dedup.cql");
+  public static final List<String> FILES = List.of("V1__messages.cql", "V2__message_dedup.cql",
+      "V3__channel_heads_epoch.cql");
 
   private final CassandraClient client;
   private final ParleyConfig.CassandraConfig config;

@@ -54,6 +54,26 @@ class ParleyConfigTest {
   }
 
   @Test
+  @DisplayName("mls keys: not required by default, commit part limits, inbox and epochs kept; ranges checked")
+  void mlsKeys() {
+    JsonObject json = defaultsWithPassword();
+    MlsConfig mls = parse(json).mls();
+    assertThat(mls.required()).isFalse();
+    assertThat(mls.maxRatchetTreeBytes()).isEqualTo(262_144);
+    assertThat(mls.maxCommitBytes()).isEqualTo(65_536);
+    assertThat(mls.welcomeInboxMax()).isEqualTo(100);
+    assertThat(mls.keptEpochs()).isEqualTo(16);
+    assertThat(mls.lowStockThreshold()).isEqualTo(10);
+    assertThat(parse(json).gateway().maxFrameBytes()).isEqualTo(524_288);
+    json.getJsonObject("mls").put("keptEpochs", 0);
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'mls.keptEpochs'");
+    json.getJsonObject("mls").put("keptEpochs", 16).put("required", "yes");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'mls.required'");
+    json.getJsonObject("mls").put("required", true).remove("maxRatchetTreeBytes");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("PARLEY_MLS_MAX_RATCHET_TREE_BYTES");
+  }
+
+  @Test
   @DisplayName("the Redis wait queue bound (redis.maxWaiting) is read and range-checked")
   void redisMaxWaiting() {
     JsonObject json = defaultsWithPassword();
@@ -91,6 +111,21 @@ class ParleyConfigTest {
     assertThat(parse(json).media().s3().endpoint()).isEqualTo("http://127.0.0.1:9090");
     json.getJsonObject("media").remove("uploadTtlSeconds");
     assertThatThrownBy(() -> parse(json)).hasMessageContaining("PARLEY_MEDIA_UPLOAD_TTL_SECONDS");
+  }
+
+  @Test
+  @DisplayName("web keys: the app is off by default (empty root); connectSrc must be plain origins, never a CSP fragment")
+  void webKeys() {
+    JsonObject json = defaultsWithPassword();
+    WebConfig web = parse(json).web();
+    assertThat(web.enabled()).isFalse();
+    assertThat(web.connectSrc()).containsExactly("ws://127.0.0.1:8091", "ws://127.0.0.1:8092");
+    json.getJsonObject("web").put("root", "web/dist");
+    assertThat(parse(json).web().enabled()).isTrue();
+    json.getJsonObject("web").put("connectSrc", new io.vertx.core.json.JsonArray().add("ws://x:1; script-src *"));
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'web.connectSrc'");
+    json.getJsonObject("web").put("connectSrc", new io.vertx.core.json.JsonArray());
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("PARLEY_WEB_CONNECT_SRC");
   }
 
   @Test

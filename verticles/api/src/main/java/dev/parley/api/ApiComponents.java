@@ -38,7 +38,8 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
                             dev.parley.api.realtime.RealtimeApi realtime, HistoryService history,
                             dev.parley.api.keys.KeyDirectoryService keys,
                             dev.parley.api.push.PushRegistrations push,
-                            dev.parley.api.media.MediaApi media) {
+                            dev.parley.api.media.MediaApi media,
+                            dev.parley.api.mls.MlsDeliveryService mls) {
 
   /** Name of the worker pool that runs Argon2; shared by the api verticles of one Vert.x instance. */
   public static final String HASHING_POOL = "parley-password-hashing";
@@ -58,6 +59,9 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
     MembershipEvents events = new MembershipEvents(vertx.eventBus());
     MembershipService memberships = new MembershipService(pg, events, api.maxChannelMembers(), clock);
     RateLimiter rateLimiter = new RateLimiter(redis, api.rateLimit());
+    dev.parley.api.mls.LowStockNotices lowStock = new dev.parley.api.mls.LowStockNotices(pg,
+        new dev.parley.chatstate.LiveFrames(vertx.eventBus(), new dev.parley.shared.session.SessionDirectory(redis)),
+        config.mls().lowStockThreshold(), clock);
     return new ApiComponents(
         new AccountService(pg, hasher, clock),
         new TokenService(pg, accessTokens, revoked, new RefreshTokens(random), auth.maxDevicesPerUser(),
@@ -70,9 +74,10 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
         new BearerAuth(accessTokens, revoked), metrics,
         api.maxBodyBytes(), api.maxChannelMembers(), dev.parley.api.chats.ChatApi.create(vertx, config, pg, redis),
         dev.parley.api.realtime.RealtimeApi.create(vertx, config, pg), new HistoryService(memberships, messages),
-        new dev.parley.api.keys.KeyDirectoryService(vertx, pg, clock),
+        new dev.parley.api.keys.KeyDirectoryService(vertx, pg, clock, lowStock::claimed),
         new dev.parley.api.push.PushRegistrations(pg,
             new dev.parley.api.push.SnsPlatformEndpoints(vertx, sns), p -> p.applicationArn(config.push()), clock),
-        dev.parley.api.media.MediaApi.create(vertx, config.media(), pg, mediaStorage, rateLimiter, clock));
+        dev.parley.api.media.MediaApi.create(vertx, config.media(), pg, mediaStorage, rateLimiter, clock),
+        new dev.parley.api.mls.MlsDeliveryService(pg, memberships));
   }
 }

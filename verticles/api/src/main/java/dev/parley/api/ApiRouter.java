@@ -44,6 +44,7 @@ public final class ApiRouter {
     new dev.parley.api.realtime.RealtimeRoutes(c.realtime(), c.bearerAuth()).mount(router);
     new HistoryRoutes(c.history(), c.bearerAuth()).mount(router);
     new dev.parley.api.keys.KeyRoutes(c.keys(), c.bearerAuth()).mount(router);
+    new dev.parley.api.mls.MlsRoutes(c.mls(), c.bearerAuth()).mount(router);
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("content-type", "application/yaml")
         .end(openApiDocument));
     router.route().failureHandler(problems);

@@ -79,7 +79,7 @@ class OpenApiDocumentTest {
     ApiComponents none = new ApiComponents(null, null, null, null, null, null, null, null,
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), 1024, 1000, null, null, null, null,
         new dev.parley.api.push.PushRegistrations(null, null, null, null),
-        new dev.parley.api.media.MediaApi(null, null, null, null));
+        new dev.parley.api.media.MediaApi(null, null, null, null), null);
     Router router = ApiRouter.create(vertx, none, Buffer.buffer());
     Set<String> routes = new TreeSet<>();
     for (Route route : router.getRoutes()) {

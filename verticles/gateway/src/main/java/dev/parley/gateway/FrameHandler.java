@@ -32,10 +32,13 @@ final class FrameHandler {
   private final ChatFrameHandler chatFrames;
   private final PresenceFrameHandler presenceFrames;
   private final TokenExpiry tokenExpiry;
+  private final SendFrames.CommitLimits commitLimits;
 
   FrameHandler(Memberships memberships, KafkaProducer<String, String> producer, String topic, String nodeId,
                int maxPayloadBytes, LongSupplier nowMs, ChatFrameHandler chatFrames,
-               PresenceFrameHandler presenceFrames, TokenExpiry tokenExpiry) {
+               PresenceFrameHandler presenceFrames, TokenExpiry tokenExpiry, SendFrames.CommitLimits commitLimits) {
+    this.tokenExpiry = tokenExpiry;
+    this.commitLimits = commitLimits;
     this.memberships = memberships;
     this.producer = producer;
     this.topic = topic;
@@ -44,7 +47,6 @@ final class FrameHandler {
     this.nowMs = nowMs;
     this.chatFrames = chatFrames;
     this.presenceFrames = presenceFrames;
-    this.tokenExpiry = tokenExpiry;
   }
 
   /**
@@ -93,7 +95,7 @@ final class FrameHandler {
     }
     SendFrames.Send send;
     try {
-      send = SendFrames.parse(frame, maxPayloadBytes);
+      send = SendFrames.parse(frame, maxPayloadBytes, commitLimits);
     } catch (Refusal r) {
       // The clientMsgId as received, even when it is what was refused, so the client can match the error.
       s.write(ErrorFrames.echo(ErrorFrames.of(r), frame, "clientMsgId"));
@@ -126,7 +128,7 @@ final class FrameHandler {
 
   private Future<Void> produce(Session s, SendFrames.Send send) {
     SendRecord record = new SendRecord(send.channelId(), s.userId, s.deviceId, send.clientMsgId(), send.kind(),
-        send.payload(), nodeId, nowMs.getAsLong());
+        send.payload(), nodeId, nowMs.getAsLong(), send.commitParts());
     return producer.send(KafkaProducerRecord.create(topic, send.channelId().toString(), record.toJson().encode()))
         .mapEmpty();
   }

@@ -69,7 +69,8 @@ public final class GatewayVerticle extends VerticleBase {
         clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(vertx, clients.redis(), clients.pg()), memberships,
             new LiveFrames(vertx.eventBus(), new SessionDirectory(clients.redis())),
             config.chats().receiptsMaxGroupSize()), config.chats(), clock::millis),
-        new PresenceFrameHandler(vertx.eventBus()), tokenExpiry);
+        new PresenceFrameHandler(vertx.eventBus()), tokenExpiry, new SendFrames.CommitLimits(config.mls().maxCommitBytes(),
+            config.mls().maxWelcomeBytes(), config.mls().maxGroupInfoBytes(), config.mls().maxRatchetTreeBytes()));
     HttpServerOptions options = FrameLimit.apply(new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
         .setIdleTimeout(gc.idleTimeoutSeconds()), gc.maxFrameBytes());
     return JwtKeys.load(vertx, config.auth().keysDir(), "", false)

@@ -36,7 +36,8 @@ class SendFramesTest {
     assertThat(s.channelId()).isEqualTo(CHANNEL);
     assertThat(s.kind()).isEqualTo("application");
     assertThat(s.payload()).hasSize(10);
-    assertThat(SendFrames.parse(send(64).put("kind", "commit"), 64).kind()).isEqualTo("commit");
+    assertThat(SendFrames.parse(send(64).put("kind", "commit").put("groupInfo", "AAE=").put("ratchetTree", "AAE="), 64)
+        .kind()).isEqualTo("commit");
   }
 
   @Test

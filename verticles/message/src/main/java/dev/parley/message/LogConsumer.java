@@ -182,7 +182,12 @@ public final class LogConsumer {
     return mine;
   }
 
-  private Future<Void> deliver(List<Sequencer.Outcome> outcomes) {
+  private Future<Void> deliver(List<Sequencer.Outcome> all) {
+    // Refused sends took no seq: their senders got error frames from the gate; nothing to deliver for them.
+    List<Sequencer.Outcome> outcomes = all.stream().filter(o -> !o.refused()).toList();
+    if (outcomes.isEmpty()) {
+      return Future.succeededFuture();
+    }
     meters.stored(outcomes);
     // A delivery failure is not a storage failure: recipients fill the gap from history, the sender retries.
     return delivery.deliver(outcomes).recover(err -> {

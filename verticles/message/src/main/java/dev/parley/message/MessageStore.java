@@ -29,9 +29,18 @@ import java.util.UUID;
 public final class MessageStore implements SequencerStore {
   private static final String COLUMNS = MessageTable.COLUMNS;
 
-  /** A channel's position: the last stored seq and its hash (seq 0 and the genesis hash for an empty channel). */
-  public record Head(long lastSeq, byte[] lastHash) {
+  /**
+   * A channel's position: the last stored seq and its hash (seq 0 and the genesis hash for an empty channel), and
+   * the MLS epoch after it (the number of commits stored up to it).
+   */
+  public record Head(long lastSeq, byte[] lastHash, long epoch) {
+    public Head(long lastSeq, byte[] lastHash) {
+      this(lastSeq, lastHash, 0);
+    }
   }
+
+  /** The kind of a stored MLS commit: each one moves the channel's epoch on by one. */
+  public static final String COMMIT = "commit";
 
   private final CassandraClient cassandra;
   private final MessageTable table;
@@ -60,11 +69,12 @@ public final class MessageStore implements SequencerStore {
         .compose(v -> cassandra.prepare(table.selectRangeCql())).map(p -> selectRange = p)
         .compose(v -> cassandra.prepare("SELECT " + COLUMNS + " FROM " + ks + ".messages WHERE channel_id = ? "
             + "AND bucket = ? AND seq = ?")).map(p -> selectOne = p)
-        .compose(v -> cassandra.prepare(table.selectHeadCql()))
+        .compose(v -> cassandra.prepare("SELECT last_seq, last_hash, epoch FROM " + ks
+            + ".channel_heads WHERE channel_id = ?"))
         .map(p -> selectHead = p)
         // The write timestamp is the seq, so a late write of an older head can never overwrite a newer one.
         .compose(v -> cassandra.prepare("UPDATE " + ks + ".channel_heads USING TIMESTAMP ? SET last_seq = ?, "
-            + "last_hash = ? WHERE channel_id = ?")).map(p -> updateHead = p)
+            + "last_hash = ?, epoch = ? WHERE channel_id = ?")).map(p -> updateHead = p)
         .compose(v -> cassandra.prepare("SELECT seq FROM " + ks + ".message_dedup WHERE channel_id = ? "
             + "AND sender_device = ? AND client_msg_id = ?")).map(p -> selectDedup = p)
         .compose(v -> cassandra.prepare("INSERT INTO " + ks + ".message_dedup (channel_id, sender_device, "
@@ -115,9 +125,9 @@ public final class MessageStore implements SequencerStore {
    * message, for messages of one channel that are stored, in seq order. The hint moves only after every dedup row
    * is written: if one fails, the hint stays behind the message and the next {@link #loadHead} repairs the row.
    */
-  public Future<Void> recordStored(List<Envelope> stored) {
+  public Future<Void> recordStored(List<Envelope> stored, long epochAfter) {
     return writeDedup(stored).compose(v -> stored.isEmpty() ? Future.succeededFuture()
-        : advanceHead(stored.get(stored.size() - 1)));
+        : advanceHead(stored.get(stored.size() - 1), epochAfter));
   }
 
   /** Writes the dedup rows of stored messages of one channel (in parallel: each is its own partition). */
@@ -131,13 +141,14 @@ public final class MessageStore implements SequencerStore {
   }
 
   /**
-   * Moves the head hint to {@code last} (never backwards: the write timestamp is the seq). Call it only once the
-   * dedup rows up to {@code last} are written: a reload rolls forward from the hint and repairs only rows past it.
+   * Moves the head hint to {@code last} and the epoch after it (never backwards: the write timestamp is the seq).
+   * Call it only once the dedup rows up to {@code last} are written: a reload rolls forward from the hint and
+   * repairs only rows past it.
    */
   @Override
-  public Future<Void> advanceHead(Envelope last) {
-    return cassandra.execute(updateHead.bind(last.seq(), last.seq(), ByteBuffer.wrap(last.hash()), last.channelId()))
-        .mapEmpty();
+  public Future<Void> advanceHead(Envelope last, long epochAfter) {
+    return cassandra.execute(updateHead.bind(last.seq(), last.seq(), ByteBuffer.wrap(last.hash()), epochAfter,
+        last.channelId())).mapEmpty();
   }
 
   /** The seq a (device, clientMsgId) was stored under, or null. */
@@ -167,7 +178,7 @@ public final class MessageStore implements SequencerStore {
     return cassandra.execute(selectHead.bind(channelId)).compose(rs -> {
       Row row = rs.one();
       Head hint = row == null || row.isNull(0) ? new Head(0, ChainHash.genesis())
-          : new Head(row.getLong(0), MessageTable.bytes(row.getByteBuffer(1)));
+          : new Head(row.getLong(0), MessageTable.bytes(row.getByteBuffer(1)), row.isNull(2) ? 0 : row.getLong(2));
       return rollForward(channelId, hint);
     });
   }
@@ -182,8 +193,9 @@ public final class MessageStore implements SequencerStore {
           }
           List<Envelope> found = rows.stream().map(MessageTable::envelope).toList();
           Envelope last = found.get(found.size() - 1);
-          Head next = new Head(last.seq(), last.hash());
-          return recordStored(found).compose(v -> last.seq() == bucketEnd
+          long epoch = from.epoch() + found.stream().filter(e -> COMMIT.equals(e.kind())).count();
+          Head next = new Head(last.seq(), last.hash(), epoch);
+          return recordStored(found, epoch).compose(v -> last.seq() == bucketEnd
               ? rollForward(channelId, next) : Future.succeededFuture(next));
         });
   }

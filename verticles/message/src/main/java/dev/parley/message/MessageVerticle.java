@@ -5,6 +5,12 @@ import dev.parley.message.delivery.Delivery;
 import dev.parley.message.delivery.DeliveryMeters;
 import dev.parley.message.delivery.KafkaNotifications;
 import dev.parley.message.delivery.RedisChatState;
+import dev.parley.message.mls.GroupStates;
+import dev.parley.message.mls.MemberKeys;
+import dev.parley.message.mls.MlsGate;
+import dev.parley.message.mls.RemovalNotices;
+import dev.parley.chatstate.LiveFrames;
+import dev.parley.mls.MlsSuite;
 import dev.parley.shared.Addresses;
 import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.config.ParleyConfig;
@@ -23,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.concurrent.Callable;
 
 /**
  * The message role: consumes the message log, orders and stores each send (Sequencer, MessageStore), acks and
@@ -54,10 +61,24 @@ public final class MessageVerticle extends VerticleBase {
         config.cassandra().messageBucketSize());
     Memberships memberships = new Memberships(clients.pg(), mc.memberCacheSeconds() * 1_000L, clock::millis);
     int worker = MsgIdGenerator.workerFor(nodeId, mc.workerId());
-    Sequencer sequencer = new Sequencer(store, new MsgIdGenerator(worker, clock), clock);
+    EventBus bus = vertx.eventBus();
+    MlsGate.Blocking blocking = new MlsGate.Blocking() {
+      @Override
+      public <T> Future<T> run(Callable<T> task) {
+        // BC's MLS suite is one shared, stateful instance: MLS work holds its lock (MlsSuite.exclusive).
+        return vertx.executeBlocking(() -> MlsSuite.exclusive(task), false);
+      }
+    };
+    GroupStates groupStates = new GroupStates(clients.pg(), clock, config.mls().keptEpochs(),
+        config.mls().welcomeInboxMax());
+    MemberKeys memberKeys = new MemberKeys(clients.pg());
+    MlsGate.DeviceFrames liveFrames = new LiveFrames(bus, new SessionDirectory(clients.redis()))::push;
+    MlsGate gate = new MlsGate(groupStates, memberKeys, ch -> memberships.devicesOf(ch).map(MlsGate::devicesOf),
+        liveFrames, blocking, config.mls().required());
+    RemovalNotices removalNotices = new RemovalNotices(groupStates, memberKeys, liveFrames, blocking);
+    Sequencer sequencer = new Sequencer(store, new MsgIdGenerator(worker, clock), clock, gate);
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-message-" + nodeId));
     ChatStore chatStore = ChatStore.on(vertx, clients.redis(), clients.pg());
-    EventBus bus = vertx.eventBus();
     Delivery delivery = new Delivery(memberships::devicesOf, new SessionDirectory(clients.redis())::lookup,
         new RedisChatState(chatStore), (node, frames) -> bus.send(Addresses.gatewayDeliver(node), frames.toJson()),
         new KafkaNotifications(producer, config.kafka().notificationsTopic()), new DeliveryMeters(meters));
@@ -69,6 +90,7 @@ public final class MessageVerticle extends VerticleBase {
     return store.prepare()
         .compose(v -> memberships.listen(vertx))
         .compose(v -> chatMembership.listen(vertx))
+        .compose(v -> removalNotices.listen(bus))
         .compose(v -> logConsumer.start())
         .onSuccess(v -> LOG.info("message role up: consuming {} as group {}, msgId worker {}",
             config.kafka().messagesTopic(), mc.consumerGroup(), worker));

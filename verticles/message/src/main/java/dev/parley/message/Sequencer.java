@@ -5,6 +5,7 @@ import dev.parley.protocol.ChainHash;
 import dev.parley.protocol.Envelope;
 import dev.parley.protocol.SendRecord;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +32,28 @@ import java.util.UUID;
  * {@link #forgetHeads()}: those seqs were acknowledged to clients, so a reloaded head below the floor means the
  * store lost acknowledged rows (a crashed node that had not synced its commit log). The sequencer then continues
  * from the floor — leaving a gap that clients see — rather than hand out a seq a client was already told about.
+ *
+ * <p>Each fresh send is first put to the {@link SendGate} with the MLS epoch the head has reached so far: a refused
+ * send gets no seq (and is not recorded under its clientMsgId), an accepted commit moves the epoch on. The epoch is
+ * part of the head, stored with the hint and fenced by the same conditional insert.
  */
 public final class Sequencer {
   private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
   private static final int MAX_CONFLICTS = 3;
   private static final int MAX_CACHED_HEADS = 100_000;
 
-  /** The stored message, and whether this send was a retry of one stored earlier (then nothing new was written). */
-  public record Outcome(Envelope envelope, boolean duplicate) {
+  /**
+   * The stored message, and whether this send was a retry of one stored earlier (then nothing new was written); or,
+   * for a send the gate refused, no envelope and the error frame for its sender.
+   */
+  public record Outcome(Envelope envelope, boolean duplicate, JsonObject refusal) {
+    public Outcome(Envelope envelope, boolean duplicate) {
+      this(envelope, duplicate, null);
+    }
+
+    public boolean refused() {
+      return refusal != null;
+    }
   }
 
   /**
@@ -61,6 +76,7 @@ public final class Sequencer {
   private final SequencerStore store;
   private final MsgIdGenerator ids;
   private final Clock clock;
+  private final SendGate gate;
   private final Map<UUID, MessageStore.Head> heads = new LinkedHashMap<>(1_024, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<UUID, MessageStore.Head> eldest) {
@@ -77,9 +93,14 @@ public final class Sequencer {
   };
 
   public Sequencer(SequencerStore store, MsgIdGenerator ids, Clock clock) {
+    this(store, ids, clock, SendGate.OPEN);
+  }
+
+  public Sequencer(SequencerStore store, MsgIdGenerator ids, Clock clock, SendGate gate) {
     this.store = store;
     this.ids = ids;
     this.clock = clock;
+    this.gate = gate;
   }
 
   /** Forgets every cached head (partitions moved: another writer may have advanced them). */
@@ -116,10 +137,13 @@ public final class Sequencer {
     return attempt(call, distinct, 0).map(v -> {
       for (int i = 0; i < out.length; i++) {
         if (firstCopy[i] != i) {
-          out[i] = new Outcome(out[firstCopy[i]].envelope(), true);
+          Outcome first = out[firstCopy[i]];
+          out[i] = first.refused() ? first : new Outcome(first.envelope(), true);
         }
       }
-      return new Batch(Arrays.asList(out), Future.all(call.recordings()).mapEmpty(),
+      List<Outcome> outcomes = Arrays.asList(out);
+      Future<Void> recorded = Future.all(call.recordings()).mapEmpty();
+      return new Batch(outcomes, Future.all(recorded, gate.record(channel, sends, outcomes)).mapEmpty(),
           Future.all(call.hints()).mapEmpty());
     }).recover(err -> Future.join(call.recordings()).transform(x -> Future.failedFuture(err)));
   }
@@ -127,24 +151,32 @@ public final class Sequencer {
   /** Decides {@code pending} (indexes into {@code sends}, distinct keys, log order) and fills their outcomes. */
   private Future<Void> attempt(Call call, List<Integer> pending, int conflicts) {
     UUID channel = call.channel();
+    return head(channel).compose(head -> {
+      Future<List<Long>> lookups = lookUpDuplicates(channel, call.sends(), pending);
+      Future<SendGate.Decider> decider = gate.prepare(channel, call.sends(), head.epoch());
+      return Future.all(lookups, decider)
+          .compose(v -> decide(call, pending, lookups.result(), head, conflicts, decider.result()));
+    });
+  }
+
+  private Future<Void> decide(Call call, List<Integer> pending, List<Long> dupSeqs, MessageStore.Head head,
+                              int conflicts, SendGate.Decider decider) {
     Outcome[] out = call.out();
-    return head(channel).compose(head -> lookUpDuplicates(channel, call.sends(), pending).compose(dupSeqs -> {
-      List<Future<?>> done = new ArrayList<>();
-      List<Integer> fresh = new ArrayList<>(pending.size());
-      for (int k = 0; k < pending.size(); k++) {
-        int index = pending.get(k);
-        Long seq = dupSeqs.get(k);
-        if (seq == null) {
-          fresh.add(index);
-        } else {
-          done.add(duplicate(channel, seq).map(env -> out[index] = new Outcome(env, true)));
-        }
+    List<Future<?>> done = new ArrayList<>();
+    List<Integer> fresh = new ArrayList<>(pending.size());
+    for (int k = 0; k < pending.size(); k++) {
+      int index = pending.get(k);
+      Long seq = dupSeqs.get(k);
+      if (seq == null) {
+        fresh.add(index);
+      } else {
+        done.add(duplicate(call.channel(), seq).map(env -> out[index] = new Outcome(env, true)));
       }
-      if (!fresh.isEmpty()) {
-        done.add(append(call, fresh, head, conflicts));
-      }
-      return Future.all(done).mapEmpty();
-    }));
+    }
+    if (!fresh.isEmpty()) {
+      done.add(append(call, fresh, head, conflicts, decider));
+    }
+    return Future.all(done).mapEmpty();
   }
 
   private Future<List<Long>> lookUpDuplicates(UUID channel, List<SendRecord> sends, List<Integer> pending) {
@@ -167,39 +199,52 @@ public final class Sequencer {
         : Future.succeededFuture(env));
   }
 
-  private Future<Void> append(Call call, List<Integer> fresh, MessageStore.Head head, int conflicts) {
+  private Future<Void> append(Call call, List<Integer> fresh, MessageStore.Head head, int conflicts,
+                              SendGate.Decider decider) {
     UUID channel = call.channel();
     List<SendRecord> sends = call.sends();
     Outcome[] out = call.out();
     List<Envelope> envs = new ArrayList<>(fresh.size());
+    List<Integer> accepted = new ArrayList<>(fresh.size());
+    List<Long> epochs = new ArrayList<>(fresh.size());
     long seq = head.lastSeq();
     byte[] hash = head.lastHash();
+    long epoch = head.epoch();
     for (int index : fresh) {
+      SendGate.Decision decision = decider.decide(index, epoch);
+      if (!decision.accepted()) {
+        out[index] = new Outcome(null, false, decision.refusal());
+        continue;
+      }
       SendRecord s = sends.get(index);
+      epoch = decision.epochAfter();
       seq++;
       long msgId = ids.next();
       hash = ChainHash.next(hash, seq, msgId, s.senderUser(), s.senderDevice(), s.kind(), s.payload());
       envs.add(new Envelope(channel, seq, msgId, hash, s.senderUser(), s.senderDevice(), s.clientMsgId(), s.kind(),
           s.payload(), clock.millis()));
+      accepted.add(index);
+      epochs.add(epoch);
     }
     return insertByPartition(envs, 0).compose(stored -> {
       for (int k = 0; k < stored; k++) {
-        out[fresh.get(k)] = new Outcome(envs.get(k), false);
+        out[accepted.get(k)] = new Outcome(envs.get(k), false);
       }
       if (stored > 0) {
         Envelope last = envs.get(stored - 1);
-        MessageStore.Head newHead = new MessageStore.Head(last.seq(), last.hash());
+        MessageStore.Head newHead = new MessageStore.Head(last.seq(), last.hash(), epochs.get(stored - 1));
         heads.put(channel, newHead);
         floors.put(channel, newHead);
         Future<Void> dedup = store.writeDedup(envs.subList(0, stored));
         call.recordings().add(dedup);
-        call.hints().add(dedup.compose(v -> store.advanceHead(last)));
+        call.hints().add(dedup.compose(v -> store.advanceHead(last, newHead.epoch())));
       }
       if (stored == envs.size()) {
         return Future.succeededFuture();
       }
       // Another writer stored one of these seqs: our head was stale (we may be a zombie). Reload and decide the rest
-      // again; the reload re-creates dedup rows, so a send that writer already stored is recognised as a duplicate.
+      // again (the epoch too); the reload re-creates dedup rows, so a send that writer already stored is recognised
+      // as a duplicate.
       heads.remove(channel);
       LOG.warn("channel {}: seq {} already taken by another writer (conflict {}); reloading the head",
           channel, envs.get(stored).seq(), conflicts + 1);
@@ -207,7 +252,8 @@ public final class Sequencer {
         return Future.failedFuture(new IllegalStateException("channel " + channel + ": " + MAX_CONFLICTS
             + " seq conflicts in a row; another writer is active"));
       }
-      return attempt(call, fresh.subList(stored, fresh.size()), conflicts + 1);
+      int cut = stored == 0 ? 0 : fresh.indexOf(accepted.get(stored - 1)) + 1;
+      return attempt(call, fresh.subList(cut, fresh.size()), conflicts + 1);
     });
   }
 

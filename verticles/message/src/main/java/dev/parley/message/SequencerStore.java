@@ -21,8 +21,11 @@ public interface SequencerStore {
   /** Writes the dedup rows of stored messages of one channel. */
   Future<Void> writeDedup(List<Envelope> stored);
 
-  /** Moves the head hint to {@code last} (never backwards), once the dedup rows up to it are written. */
-  Future<Void> advanceHead(Envelope last);
+  /**
+   * Moves the head hint to {@code last} (never backwards), with the MLS epoch after it, once the dedup rows up to it
+   * are written.
+   */
+  Future<Void> advanceHead(Envelope last, long epochAfter);
 
   /** The seq a (device, clientMsgId) was stored under, or null. */
   Future<Long> findDuplicate(UUID channelId, UUID device, String clientMsgId);
@@ -30,6 +33,9 @@ public interface SequencerStore {
   /** The stored message at {@code seq}, or null. */
   Future<Envelope> read(UUID channelId, long seq);
 
-  /** The channel's true head: the hint rolled forward over any message rows past it. */
+  /**
+   * The channel's true head: the hint rolled forward over any message rows past it (each stored commit among them
+   * moves the epoch on by one).
+   */
   Future<MessageStore.Head> loadHead(UUID channelId);
 }

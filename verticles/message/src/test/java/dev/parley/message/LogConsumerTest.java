@@ -163,7 +163,7 @@ class LogConsumerTest {
     }
 
     @Override
-    public Future<Void> advanceHead(Envelope last) {
+    public Future<Void> advanceHead(Envelope last, long epochAfter) {
       return Future.succeededFuture();
     }
 

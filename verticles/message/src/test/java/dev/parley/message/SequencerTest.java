@@ -180,9 +180,9 @@ class SequencerTest {
     }
 
     @Override
-    public Future<Void> advanceHead(Envelope last) {
+    public Future<Void> advanceHead(Envelope last, long epochAfter) {
       if (last.seq() > hint.lastSeq()) {
-        hint = new MessageStore.Head(last.seq(), last.hash());
+        hint = new MessageStore.Head(last.seq(), last.hash(), epochAfter);
       }
       return Future.succeededFuture();
     }
@@ -206,7 +206,8 @@ class SequencerTest {
       List<Envelope> past = new ArrayList<>(messages.tailMap(hint.lastSeq(), false).values());
       writeDedup(past);
       if (!past.isEmpty()) {
-        advanceHead(past.get(past.size() - 1));
+        long commits = past.stream().filter(e -> MessageStore.COMMIT.equals(e.kind())).count();
+        advanceHead(past.get(past.size() - 1), hint.epoch() + commits);
       }
       return Future.succeededFuture(hint);
     }

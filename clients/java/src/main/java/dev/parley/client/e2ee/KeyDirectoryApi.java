@@ -1,5 +1,6 @@
 package dev.parley.client.e2ee;
 
+import dev.parley.mls.DeviceKeyLog;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -79,6 +80,29 @@ public final class KeyDirectoryApi {
           });
           return keys;
         });
+  }
+
+  /** {@code GET /v1/users/{userId}/device-key-log?afterSeq=}: the user's key changes after {@code afterSeq}. */
+  public Future<List<DeviceKeyLog.Entry>> deviceKeyLog(String accessToken, UUID userId, long afterSeq) {
+    return web.getAbs(baseUrl + "/v1/users/" + userId + "/device-key-log?afterSeq=" + afterSeq)
+        .bearerTokenAuthentication(accessToken).send().compose(r -> ok(r, "device-key log")).map(r -> {
+          List<DeviceKeyLog.Entry> entries = new ArrayList<>();
+          r.bodyAsJsonObject().getJsonArray("entries").forEach(o -> {
+            JsonObject e = (JsonObject) o;
+            entries.add(new DeviceKeyLog.Entry(e.getLong("seq"), UUID.fromString(e.getString("deviceId")),
+                action(e.getString("action")), Base64.getDecoder().decode(e.getString("signatureKey")),
+                Base64.getDecoder().decode(e.getString("hash"))));
+          });
+          return entries;
+        });
+  }
+
+  private static DeviceKeyLog.Action action(String value) {
+    return switch (value) {
+      case "added" -> DeviceKeyLog.Action.ADDED;
+      case "removed" -> DeviceKeyLog.Action.REMOVED;
+      default -> throw new IllegalStateException("unknown device-key log action " + value);
+    };
   }
 
   private static String b64(byte[] bytes) {

@@ -1,5 +1,7 @@
 package dev.parley.api.keys;
 
+import dev.parley.mls.MlsSuite;
+
 import dev.parley.shared.Refusal;
 import dev.parley.mls.KeyPackageCheck;
 import dev.parley.mls.MlsException;
@@ -51,11 +53,19 @@ public final class KeyDirectoryService {
   private final KeyPackageCheck check;
   private final Clock clock;
 
+  /** Told the device of every one-time package a claim hands out (the low-stock notice); may do nothing. */
+  private final java.util.function.Consumer<UUID> claimedOneTime;
+
   public KeyDirectoryService(Vertx vertx, Pool pg, Clock clock) {
+    this(vertx, pg, clock, device -> { });
+  }
+
+  public KeyDirectoryService(Vertx vertx, Pool pg, Clock clock, java.util.function.Consumer<UUID> claimedOneTime) {
     this.vertx = vertx;
     this.pg = pg;
     this.check = new KeyPackageCheck(clock);
     this.clock = clock;
+    this.claimedOneTime = claimedOneTime;
   }
 
   /** Binds {@code key} to the caller's device; the same key again is a no-op, another key is refused. */
@@ -92,7 +102,7 @@ public final class KeyDirectoryService {
       throw new Refusal(ErrorCode.INVALID_FIELD, "oneTime", "at most " + MAX_BATCH + " packages per upload");
     }
     return registeredKey(deviceId)
-        .compose(key -> vertx.executeBlocking(() -> checkAll(deviceId, key, oneTime, lastResort), false))
+        .compose(key -> vertx.executeBlocking(() -> MlsSuite.exclusive(() -> checkAll(deviceId, key, oneTime, lastResort)), false))
         .compose(checked -> pg.withTransaction(conn -> store(conn, deviceId, checked, lastResort != null)));
   }
 
@@ -133,6 +143,7 @@ public final class KeyDirectoryService {
     return pg.preparedQuery(CLAIM_ONE_TIME).execute(Tuple.of(deviceId, now()))
         .compose(taken -> {
           if (taken.size() > 0) {
+            claimedOneTime.accept(deviceId);
             return Future.succeededFuture(entry.put("lastResort", false)
                 .put("keyPackage", base64(taken.iterator().next().getBuffer("package").getBytes())));
           }
