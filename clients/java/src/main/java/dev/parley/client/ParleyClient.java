@@ -36,9 +36,6 @@ public final class ParleyClient {
   private static final long PING_MS = 15_000;
   private static final int CLOSE_REVOKED = 4003;
   private static final int CLOSE_TOKEN_EXPIRED = 4005;
-  /** A fresh token is fetched and sent over the socket at this share of the current one's remaining lifetime. */
-  private static final double REFRESH_AT = 0.8;
-  private static final long REFRESH_RETRY_MS = 5_000;
 
   /**
    * Where to connect and as whom. With an empty {@code gatewayUrls} the client asks service discovery
@@ -72,21 +69,19 @@ public final class ParleyClient {
   private BiConsumer<Message, Throwable> undecryptableHandler = (m, err) -> { };
   private Path e2eeDir;
   private E2ee e2ee;
-  private volatile String accessToken;
-  private Supplier<Future<String>> tokenSource;
-  private long refreshTimer = -1;
+  private final TokenRefresh tokens;
 
   private ParleyClient(Vertx vertx, Options options, WebClient web) {
     this.vertx = vertx;
     this.web = web;
     this.ctx = vertx.getOrCreateContext();
     this.options = options;
-    this.accessToken = options.accessToken();
     this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(4 * 1024 * 1024)
         .setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(3_000));
     this.rest = new RestApi(web, options.restBaseUrl());
     this.outbox = new Outbox(vertx, RESEND_AFTER_MS, this::write);
     this.inbox = new Inbox(vertx, rest, options.accessToken(), options.deviceId());
+    this.tokens = new TokenRefresh(vertx, options.accessToken(), inbox::token, this::write);
     inbox.handler = m -> {
       if (e2ee == null) {
         messageHandler.accept(m);
@@ -164,13 +159,13 @@ public final class ParleyClient {
    * gateway closes the socket with 4005 when the token expires.
    */
   public ParleyClient refreshTokensWith(Supplier<Future<String>> freshToken) {
-    this.tokenSource = freshToken;
+    tokens.source(freshToken);
     return this;
   }
 
   /** The access token the client uses now (changes when it refreshed). */
   public String accessToken() {
-    return accessToken;
+    return tokens.current();
   }
 
   public ParleyClient onChainViolation(Consumer<Throwable> handler) {
@@ -263,7 +258,7 @@ public final class ParleyClient {
 
   private void dial() {
     Future<String> target = options.gatewayUrls().isEmpty()
-        ? rest.gateway(accessToken, gatewayNode)
+        ? rest.gateway(tokens.current(), gatewayNode)
         : Future.succeededFuture(options.gatewayUrls().get(urlIndex % options.gatewayUrls().size()));
     target.onComplete(t -> {
       if (t.succeeded()) {
@@ -278,7 +273,7 @@ public final class ParleyClient {
 
   private void dial(String url) {
     WebSocketConnectOptions connect = new WebSocketConnectOptions().setAbsoluteURI(url)
-        .addHeader("Authorization", "Bearer " + accessToken);
+        .addHeader("Authorization", "Bearer " + tokens.current());
     wsClient.connect(connect).onComplete(ar -> {
       if (ar.succeeded() && !closing) {
         attach(ar.result());
@@ -317,51 +312,12 @@ public final class ParleyClient {
         // The device was removed: its token is refused from now on, reconnecting cannot help.
         closing = true;
       }
-      if (lastCloseCode == CLOSE_TOKEN_EXPIRED && tokenSource != null && !closing) {
+      if (lastCloseCode == CLOSE_TOKEN_EXPIRED && tokens.enabled() && !closing) {
         // Refreshing over the socket did not make it in time: reconnect with a fresh token.
-        tokenSource.get().onSuccess(this::useToken).onComplete(ar -> redial());
+        tokens.refreshNow().onComplete(ar -> redial());
       } else if (!closing) {
         redial();
       }
-    }
-  }
-
-  /** Arms the next refresh at {@link #REFRESH_AT} of the current token's remaining lifetime. */
-  private void scheduleRefresh(long delayOverrideMs) {
-    vertx.cancelTimer(refreshTimer);
-    long exp = expiresAtMs(accessToken);
-    if (tokenSource == null || exp < 0) {
-      return;
-    }
-    long delay = delayOverrideMs >= 0 ? delayOverrideMs
-        : Math.max(1_000, (long) ((exp - System.currentTimeMillis()) * REFRESH_AT));
-    refreshTimer = vertx.setTimer(delay, t -> tokenSource.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        useToken(ar.result());
-        if (ws != null) {
-          ws.writeTextMessage(new JsonObject().put("type", "auth").put("token", ar.result()).encode());
-        }
-      } else {
-        LOG.debug("device {}: token refresh failed, retrying: {}", options.deviceId(), ar.cause().toString());
-        scheduleRefresh(REFRESH_RETRY_MS);
-      }
-    }));
-  }
-
-  private void useToken(String fresh) {
-    accessToken = fresh;
-    inbox.token(fresh);
-  }
-
-  /** The {@code exp} of a JWT in epoch ms, or -1 when it cannot be read (then no refresh is scheduled). */
-  static long expiresAtMs(String token) {
-    try {
-      String[] parts = token.split("\\.");
-      JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
-          java.nio.charset.StandardCharsets.UTF_8));
-      return claims.getLong("exp") * 1_000;
-    } catch (RuntimeException e) {
-      return -1;
     }
   }
 
@@ -381,7 +337,7 @@ public final class ParleyClient {
       case "ack" -> onAck(f);
       case "msg" -> inbox.offer(Message.fromJson(f));
       case "error" -> onError(f);
-      case "auth.ok" -> scheduleRefresh(-1);
+      case "auth.ok" -> tokens.schedule();
       default -> { }
     }
   }
@@ -409,7 +365,7 @@ public final class ParleyClient {
       }
       outbox.resendStale(System.currentTimeMillis());
     });
-    scheduleRefresh(-1);
+    tokens.schedule();
     firstReady.tryComplete();
   }
 
