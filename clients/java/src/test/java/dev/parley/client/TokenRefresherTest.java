@@ -49,9 +49,15 @@ class TokenRefresherTest {
     CompletableFuture<String> told = new CompletableFuture<>();
     TokenRefresher refresh = new TokenRefresher(vertx, java.util.UUID.randomUUID(), token(soon, "old"), told::complete);
     refresh.source(() -> Future.succeededFuture(fresh));
-    vertx.runOnContext(v -> refresh.schedule(-1, sent::add));
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    vertx.runOnContext(v -> refresh.schedule(-1, frame -> {
+      sent.add(frame);
+      written.complete(null);
+      return true;
+    }));
 
     assertThat(told.get(10, TimeUnit.SECONDS)).isEqualTo(fresh);
+    written.get(10, TimeUnit.SECONDS);
     assertThat(refresh.token()).isEqualTo(fresh);
     assertThat(sent).singleElement().satisfies(frame -> assertThat(new JsonObject(frame))
         .isEqualTo(new JsonObject().put("type", "auth").put("token", fresh)));
