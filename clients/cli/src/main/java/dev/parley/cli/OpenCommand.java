@@ -60,12 +60,15 @@ final class OpenCommand extends CommandBase {
     if (!noInput) {
       startInput(client, channel);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(client::close));
+    // Ctrl-C: close the socket cleanly. Removed again when the command ends by itself (Vert.x is closed by then).
+    Thread onCtrlC = new Thread(client::close);
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
     try {
       done.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    Runtime.getRuntime().removeShutdownHook(onCtrlC);
     // The read cursor of the last message shown is part of what this command does: wait for it before leaving.
     Future<JsonObject> read = lastRead.get();
     if (read != null) {
