@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Redis 7 on 127.0.0.1:6379, no persistence (conf/infra/redis.conf), in the foreground under our
-# own PID file.
+# Redis 7 on 127.0.0.1:6379 with an append-only file fsynced every second (conf/infra/redis.conf), in
+# the foreground under our own PID file; its data under $P_DATA/redis.
 
 REDIS_PORT=6379
 

@@ -18,7 +18,8 @@ import java.util.UUID;
 
 /**
  * Each member's state in a channel, in Redis: read and delivered cursors (only ever advanced, never past the head),
- * "marked unread" and "muted" flags. Every change is one atomic command or script.
+ * "marked unread" and "muted" flags. Every change is one atomic command or script; cursors reach PostgreSQL through
+ * the write-behind, flags are written through before the change completes ({@link ChatDurable}).
  */
 public final class ChatCursors {
   // KEYS[1] state, KEYS[2] head; ARGV field prefix ('r:'/'d:'), user, seq, clear mark (1/0).
@@ -39,9 +40,13 @@ public final class ChatCursors {
       """;
 
   private final Redis redis;
+  private final ChatRestore restore;
+  private final ChatDurable durable;
 
-  public ChatCursors(Redis redis) {
+  ChatCursors(Redis redis, ChatRestore restore, ChatDurable durable) {
     this.redis = redis;
+    this.restore = restore;
+    this.durable = durable;
   }
 
   /** Moves the user's read cursor forward to {@code seq} (capped at the head) and clears "marked unread". */
@@ -55,23 +60,37 @@ public final class ChatCursors {
   }
 
   private Future<ChatStore.Advance> advance(String prefix, UUID channelId, UUID user, long seq, boolean clearMark) {
-    return redis.send(Request.cmd(Command.EVAL).arg(ADVANCE).arg(2).arg(ChatKeys.stateKey(channelId)).arg(ChatKeys.headKey(channelId))
-            .arg(prefix).arg(user.toString()).arg(seq).arg(clearMark ? "1" : "0"))
-        .map(r -> new ChatStore.Advance(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toInteger() == 1, r.get(3).toInteger() == 1));
+    // Restored first: the cursor is capped at the head, which must be there.
+    return restore.ensure(List.of(channelId))
+        .compose(v -> redis.send(Request.cmd(Command.EVAL).arg(ADVANCE).arg(2).arg(ChatKeys.stateKey(channelId))
+            .arg(ChatKeys.headKey(channelId)).arg(prefix).arg(user.toString()).arg(seq).arg(clearMark ? "1" : "0")))
+        .map(r -> new ChatStore.Advance(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toInteger() == 1, r.get(3).toInteger() == 1))
+        .compose(adv -> {
+          if (adv.advanced()) {
+            if (clearMark) {
+              durable.recordRead(channelId, user, adv.cursor());
+            } else {
+              durable.recordDelivered(channelId, user, adv.cursor());
+            }
+          }
+          return adv.markCleared() ? durable.setMarkedUnread(channelId, user, false).map(adv) : Future.succeededFuture(adv);
+        });
   }
 
+  /** Sets or clears "marked unread", in Redis and then through to PostgreSQL. */
   public Future<Void> setMarkedUnread(UUID channelId, UUID user, boolean marked) {
-    return flag(channelId, "u:" + user, marked);
+    return flag(channelId, "u:" + user, marked).compose(v -> durable.setMarkedUnread(channelId, user, marked));
   }
 
+  /** Sets or clears "muted", in Redis and then through to PostgreSQL. */
   public Future<Void> setMuted(UUID channelId, UUID user, boolean muted) {
-    return flag(channelId, "m:" + user, muted);
+    return flag(channelId, "m:" + user, muted).compose(v -> durable.setMuted(channelId, user, muted));
   }
 
   private Future<Void> flag(UUID channelId, String field, boolean on) {
     Request r = on ? Request.cmd(Command.HSET).arg(ChatKeys.stateKey(channelId)).arg(field).arg("1")
         : Request.cmd(Command.HDEL).arg(ChatKeys.stateKey(channelId)).arg(field);
-    return redis.send(r).mapEmpty();
+    return restore.ensure(List.of(channelId)).compose(v -> redis.send(r)).mapEmpty();
   }
 
   /** The state of each of {@code users} in the channel (absent users have the empty state). */
@@ -82,7 +101,7 @@ public final class ChatCursors {
     List<UUID> order = List.copyOf(users);
     Request hmget = Request.cmd(Command.HMGET).arg(ChatKeys.stateKey(channelId));
     order.forEach(u -> askState(hmget, u));
-    return redis.send(hmget).map(reply -> {
+    return restore.ensure(List.of(channelId)).compose(v -> redis.send(hmget)).map(reply -> {
       Map<UUID, ChatStore.MemberState> out = new HashMap<>();
       for (int i = 0; i < order.size(); i++) {
         out.put(order.get(i), state(reply, i));
@@ -106,8 +125,10 @@ public final class ChatCursors {
 
   /** Forgets a former member's state in a channel. */
   public Future<Void> forget(UUID channelId, UUID user) {
-    return redis.send(Request.cmd(Command.HDEL).arg(ChatKeys.stateKey(channelId)).arg("r:" + user).arg("d:" + user)
-        .arg("u:" + user).arg("m:" + user)).mapEmpty();
+    // Restored and deleted in PostgreSQL first, so no later restore brings the state back.
+    return restore.ensure(List.of(channelId)).compose(v -> durable.forget(channelId, user))
+        .compose(v -> redis.send(Request.cmd(Command.HDEL).arg(ChatKeys.stateKey(channelId)).arg("r:" + user)
+            .arg("d:" + user).arg("u:" + user).arg("m:" + user))).mapEmpty();
   }
 
   /** Adds the four state fields of {@code user} to an HMGET of a channel's state hash (see {@link #state}). */

@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** Each channel's head in Redis: its latest message's seq, time and envelope, only ever advanced. */
+/**
+ * Each channel's head in Redis: its latest message's seq, time and envelope, only ever advanced; written behind to
+ * PostgreSQL ({@code chat_heads}), from which a lost head and every user's chat order are rebuilt.
+ */
 public final class ChatHeads {
   // KEYS[1] head; ARGV seq, ts, envelope json. 1 when the head advanced.
   private static final String UPDATE_HEAD = """
@@ -29,19 +32,31 @@ public final class ChatHeads {
       """;
 
   private final Redis redis;
+  private final ChatRestore restore;
+  private final ChatDurable durable;
 
-  public ChatHeads(Redis redis) {
+  ChatHeads(Redis redis, ChatRestore restore, ChatDurable durable) {
     this.redis = redis;
+    this.restore = restore;
+    this.durable = durable;
   }
 
   /** Records a stored message as its channel's head unless a later one is already there. */
   public Future<Boolean> updateHead(UUID channelId, long seq, long ts, JsonObject envelope) {
+    String env = envelope.encode();
+    // No restore needed: the script only raises the head, and a restore only raises it further.
     return redis.send(Request.cmd(Command.EVAL).arg(UPDATE_HEAD).arg(1).arg(ChatKeys.headKey(channelId)).arg(seq).arg(ts)
-        .arg(envelope.encode())).map(r -> r.toInteger() == 1);
+        .arg(env)).map(r -> {
+          boolean advanced = r.toInteger() == 1;
+          if (advanced) {
+            durable.recordHead(channelId, seq, ts, env);
+          }
+          return advanced;
+        });
   }
 
   public Future<ChatStore.Head> head(UUID channelId) {
-    return redis.send(Request.cmd(Command.HMGET).arg(ChatKeys.headKey(channelId)).arg("seq").arg("ts").arg("env"))
+    return restore.ensure(List.of(channelId)).compose(v -> redis.send(Request.cmd(Command.HMGET).arg(ChatKeys.headKey(channelId)).arg("seq").arg("ts").arg("env")))
         .map(ChatHeads::parse);
   }
 

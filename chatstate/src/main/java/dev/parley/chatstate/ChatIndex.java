@@ -50,9 +50,11 @@ public final class ChatIndex {
       """;
 
   private final Redis redis;
+  private final ChatRestore restore;
 
-  public ChatIndex(Redis redis) {
+  ChatIndex(Redis redis, ChatRestore restore) {
     this.redis = redis;
+    this.restore = restore;
   }
 
   /** Raises the channel's place in each user's chat index to {@code ts} (pipelined, in batches). */
@@ -107,7 +109,9 @@ public final class ChatIndex {
     List<UUID> channels = List.copyOf(joinedMs.keySet());
     List<Request> heads = new ArrayList<>();
     channels.forEach(ch -> heads.add(Request.cmd(Command.HGET).arg(ChatKeys.headKey(ch)).arg("ts")));
-    Future<List<Response>> headTs = heads.isEmpty() ? Future.succeededFuture(List.of()) : redis.batch(heads);
+    // Heads restored first: after a Redis wipe the order comes back from the heads stored in PostgreSQL.
+    Future<List<Response>> headTs = heads.isEmpty() ? Future.succeededFuture(List.of())
+        : restore.ensure(channels).compose(v -> redis.batch(heads));
     return headTs.compose(ts -> {
       List<Request> writes = new ArrayList<>();
       for (int i = 0; i < channels.size(); i++) {

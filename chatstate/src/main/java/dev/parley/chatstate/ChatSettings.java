@@ -16,17 +16,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** Per-user chat settings in Redis: who turned read receipts off. */
+/** Per-user chat settings in Redis, written through to PostgreSQL: who turned read receipts off. */
 public final class ChatSettings {
   private final Redis redis;
+  private final ChatRestore restore;
+  private final ChatDurable durable;
 
-  public ChatSettings(Redis redis) {
+  ChatSettings(Redis redis, ChatRestore restore, ChatDurable durable) {
     this.redis = redis;
+    this.restore = restore;
+    this.durable = durable;
   }
 
   /** Turns the user's read receipts on or off (off: sends none and receives none). */
   public Future<Void> setReadReceipts(UUID user, boolean on) {
-    return redis.send(Request.cmd(on ? Command.SREM : Command.SADD).arg(ChatKeys.RECEIPTS_OFF).arg(user.toString())).mapEmpty();
+    return restore.ensureSettings()
+        .compose(v -> redis.send(Request.cmd(on ? Command.SREM : Command.SADD).arg(ChatKeys.RECEIPTS_OFF).arg(user.toString())))
+        .compose(v -> durable.setReadReceipts(user, on));
   }
 
   /** Which of {@code users} turned read receipts off. */
@@ -37,7 +43,7 @@ public final class ChatSettings {
     List<UUID> order = List.copyOf(users);
     Request r = Request.cmd(Command.SMISMEMBER).arg(ChatKeys.RECEIPTS_OFF);
     order.forEach(u -> r.arg(u.toString()));
-    return redis.send(r).map(reply -> {
+    return restore.ensureSettings().compose(v -> redis.send(r)).map(reply -> {
       Set<UUID> off = new HashSet<>();
       for (int i = 0; i < order.size(); i++) {
         if (reply.get(i).toInteger() == 1) {

@@ -19,9 +19,11 @@ import java.util.UUID;
 /** Reads of heads and member states together, for many channels in one pipelined round trip. */
 public final class ChatSnapshots {
   private final Redis redis;
+  private final ChatRestore restore;
 
-  public ChatSnapshots(Redis redis) {
+  ChatSnapshots(Redis redis, ChatRestore restore) {
     this.redis = redis;
+    this.restore = restore;
   }
 
   /** Heads and the states of {@code stateUsers.get(ch)} for many channels, in one pipelined round trip. */
@@ -48,7 +50,8 @@ public final class ChatSnapshots {
     if (batch.isEmpty()) {
       return Future.succeededFuture(new ChatStore.ListSnapshot(Map.of(), Set.of()));
     }
-    return redis.batch(batch).map(replies -> {
+    Future<Void> settings = askOff.isEmpty() ? Future.succeededFuture() : restore.ensureSettings();
+    return Future.all(restore.ensure(channels), settings).compose(v -> redis.batch(batch)).map(replies -> {
       Set<UUID> off = new HashSet<>();
       if (!askOff.isEmpty()) {
         Response flags = replies.get(replies.size() - 1);

@@ -2,7 +2,9 @@ package dev.parley.chatstate;
 
 import dev.parley.protocol.ChatFrames;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
 
 import java.util.List;
 import java.util.Map;
@@ -15,11 +17,26 @@ import java.util.UUID;
  * schemes are in {@link ChatKeys}; this record only groups the parts and holds the data types they share.
  */
 public record ChatStore(ChatHeads heads, ChatCursors cursors, ChatIndex index, ChatSettings settings,
-                        ChatSnapshots snapshots) {
+                        ChatSnapshots snapshots, ChatDurable durable) {
 
+  /**
+   * The store of a node: Redis as the working copy, PostgreSQL as the durable one (flags and settings written through,
+   * cursors and heads written behind on a timer of the calling context), rebuilt into Redis when Redis lost it.
+   */
+  public static ChatStore on(Vertx vertx, Redis redis, Pool pg) {
+    return with(redis, new ChatDurable(pg, new ChatWriteBehind(pg).start(vertx)));
+  }
+
+  /** Redis alone, nothing durable (unit tests and benchmarks that measure Redis only). */
   public static ChatStore on(Redis redis) {
-    return new ChatStore(new ChatHeads(redis), new ChatCursors(redis), new ChatIndex(redis), new ChatSettings(redis),
-        new ChatSnapshots(redis));
+    return with(redis, ChatDurable.NONE);
+  }
+
+  private static ChatStore with(Redis redis, ChatDurable durable) {
+    ChatRestore restore = new ChatRestore(redis, durable);
+    return new ChatStore(new ChatHeads(redis, restore, durable), new ChatCursors(redis, restore, durable),
+        new ChatIndex(redis, restore), new ChatSettings(redis, restore, durable), new ChatSnapshots(redis, restore),
+        durable);
   }
 
   /** A channel's latest message: its seq, time (epoch ms) and envelope (null before the first message). */

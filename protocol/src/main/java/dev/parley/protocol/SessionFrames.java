@@ -48,6 +48,18 @@ public final class SessionFrames {
     return new JsonObject().put("type", "pong").put("id", id);
   }
 
+  /**
+   * The answer to an {@code auth} frame: the socket now runs on the new access token, until {@code expiresAt}
+   * (epoch seconds, the token's {@code exp}); {@code id} echoed (null: left out).
+   */
+  public static JsonObject authOk(long expiresAt, Object id) {
+    JsonObject f = new JsonObject().put("type", "auth.ok").put("expiresAt", expiresAt);
+    if (id != null) {
+      f.put("id", id);
+    }
+    return f;
+  }
+
   /** Tells the client to reconnect through discovery (e.g. {@code reason} "draining"). */
   public static JsonObject reconnect(String reason) {
     return new JsonObject().put("type", "reconnect").put("reason", reason);

@@ -19,6 +19,12 @@ public final class Addresses {
   public static final String DEVICE_REVOKED = "parley.device.revoked";
 
   /**
+   * Publish: one access token was revoked (logout); body {@code {"jti":…,"userId":…,"deviceId":…}}. Every gateway
+   * closes the socket opened or refreshed with that token at once.
+   */
+  public static final String TOKEN_REVOKED = "parley.token.revoked";
+
+  /**
    * Publish: a channel's membership changed; body {@code {"channelId":…,"userId":…,"change":"added"|"removed"}}.
    * Membership caches (gateways, message nodes) drop the entry at once.
    */

@@ -16,6 +16,7 @@ public enum ErrorCode {
   AUTH_REQUIRED("auth_required", 401),
   INVALID_TOKEN("invalid_token", 401),
   DEVICE_REVOKED("device_revoked", 401),
+  TOKEN_REVOKED("token_revoked", 401),
   INVALID_CREDENTIALS("invalid_credentials", 401),
   INVALID_REFRESH_TOKEN("invalid_refresh_token", 401),
   REFRESH_TOKEN_REUSED("refresh_token_reused", 401),

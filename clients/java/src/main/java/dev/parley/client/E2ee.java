@@ -48,6 +48,15 @@ public final class E2ee {
         new KeyDirectoryApi(web, restBaseUrl), token, outbound, inbound, inbox);
   }
 
+  /** Opens the device's E2EE state (docs/e2ee.md, "The Java client": restore or create, register, top up). */
+  static Future<E2ee> open(Vertx vertx, Context ctx, WebClient web, ParleyClient.Options options, java.nio.file.Path dir,
+                           Outbox outbox, Inbox inbox) {
+    E2eeDevice.Options o = new E2eeDevice.Options(dir, options.restBaseUrl(), options.userId(), options.deviceId(),
+        options.accessToken());
+    return E2eeDevice.open(ctx, web, o, java.time.Clock.systemUTC()).map(device -> new E2ee(vertx, ctx, device, web,
+        options.restBaseUrl(), options.accessToken(), outbox, inbox));
+  }
+
   /** The DM with {@code peer} (created on first use), with its MLS group. */
   public Future<UUID> openDirect(UUID peer) {
     return onCtx(() -> rest.directChannel(token, peer).compose(c -> membership.ensureSession(c).map(c)));

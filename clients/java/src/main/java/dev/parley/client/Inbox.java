@@ -23,7 +23,8 @@ final class Inbox {
 
   private final Vertx vertx;
   private final RestApi rest;
-  private final String accessToken;
+  /** Replaced when the client refreshes its token (ParleyClient#refreshTokensWith); read on the client's context. */
+  private String accessToken;
   private final UUID deviceId;
   private final Map<UUID, ChannelLog> channels = new HashMap<>();
   private final Map<UUID, Boolean> fetching = new HashMap<>();
@@ -116,5 +117,9 @@ final class Inbox {
           }
           return Future.succeededFuture();
         });
+  }
+
+  void token(String fresh) {
+    this.accessToken = fresh;
   }
 }

@@ -13,10 +13,7 @@ import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.parley.client.e2ee.E2eeDevice;
-
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +35,10 @@ public final class ParleyClient {
   private static final long RESEND_AFTER_MS = 5_000;
   private static final long PING_MS = 15_000;
   private static final int CLOSE_REVOKED = 4003;
+  private static final int CLOSE_TOKEN_EXPIRED = 4005;
+  /** A fresh token is fetched and sent over the socket at this share of the current one's remaining lifetime. */
+  private static final double REFRESH_AT = 0.8;
+  private static final long REFRESH_RETRY_MS = 5_000;
 
   /**
    * Where to connect and as whom. With an empty {@code gatewayUrls} the client asks service discovery
@@ -71,12 +72,16 @@ public final class ParleyClient {
   private BiConsumer<Message, Throwable> undecryptableHandler = (m, err) -> { };
   private Path e2eeDir;
   private E2ee e2ee;
+  private volatile String accessToken;
+  private Supplier<Future<String>> tokenSource;
+  private long refreshTimer = -1;
 
   private ParleyClient(Vertx vertx, Options options, WebClient web) {
     this.vertx = vertx;
     this.web = web;
     this.ctx = vertx.getOrCreateContext();
     this.options = options;
+    this.accessToken = options.accessToken();
     this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(4 * 1024 * 1024)
         .setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(3_000));
     this.rest = new RestApi(web, options.restBaseUrl());
@@ -152,6 +157,22 @@ public final class ParleyClient {
     return this;
   }
 
+  /**
+   * Keeps the socket open past its access token's expiry (docs/protocol.md, "Token expiry"): at 80 % of the current
+   * token's remaining lifetime the client takes a new one from {@code freshToken} (e.g. {@link RestApi#refresher}),
+   * sends it in an {@code auth} frame and uses it from then on, for reconnects and history too. Without it the
+   * gateway closes the socket with 4005 when the token expires.
+   */
+  public ParleyClient refreshTokensWith(Supplier<Future<String>> freshToken) {
+    this.tokenSource = freshToken;
+    return this;
+  }
+
+  /** The access token the client uses now (changes when it refreshed). */
+  public String accessToken() {
+    return accessToken;
+  }
+
   public ParleyClient onChainViolation(Consumer<Throwable> handler) {
     inbox.violationHandler = handler;
     return this;
@@ -169,15 +190,14 @@ public final class ParleyClient {
     if (e2eeDir == null || e2ee != null) {
       return Future.succeededFuture();
     }
-    E2eeDevice.Options o = new E2eeDevice.Options(e2eeDir, options.restBaseUrl(), options.userId(),
-        options.deviceId(), options.accessToken());
-    return E2eeDevice.open(ctx, web, o, Clock.systemUTC()).map(device -> {
-      e2ee = new E2ee(vertx, ctx, device, web, options.restBaseUrl(), options.accessToken(), outbox, inbox);
+    return E2ee.open(vertx, ctx, web, options, e2eeDir, outbox, inbox).map(opened -> {
+      e2ee = opened;
       e2ee.inbound.handler = m -> messageHandler.accept(m);
       e2ee.inbound.undecryptable = (m, err) -> undecryptableHandler.accept(m, err);
       return null;
     });
   }
+
 
   /** Sends with a fresh clientMsgId; completes with the ack (after any number of reconnects). */
   public Future<Ack> send(UUID channelId, String kind, byte[] payload) {
@@ -243,7 +263,7 @@ public final class ParleyClient {
 
   private void dial() {
     Future<String> target = options.gatewayUrls().isEmpty()
-        ? rest.gateway(options.accessToken(), gatewayNode)
+        ? rest.gateway(accessToken, gatewayNode)
         : Future.succeededFuture(options.gatewayUrls().get(urlIndex % options.gatewayUrls().size()));
     target.onComplete(t -> {
       if (t.succeeded()) {
@@ -258,7 +278,7 @@ public final class ParleyClient {
 
   private void dial(String url) {
     WebSocketConnectOptions connect = new WebSocketConnectOptions().setAbsoluteURI(url)
-        .addHeader("Authorization", "Bearer " + options.accessToken());
+        .addHeader("Authorization", "Bearer " + accessToken);
     wsClient.connect(connect).onComplete(ar -> {
       if (ar.succeeded() && !closing) {
         attach(ar.result());
@@ -297,9 +317,51 @@ public final class ParleyClient {
         // The device was removed: its token is refused from now on, reconnecting cannot help.
         closing = true;
       }
-      if (!closing) {
+      if (lastCloseCode == CLOSE_TOKEN_EXPIRED && tokenSource != null && !closing) {
+        // Refreshing over the socket did not make it in time: reconnect with a fresh token.
+        tokenSource.get().onSuccess(this::useToken).onComplete(ar -> redial());
+      } else if (!closing) {
         redial();
       }
+    }
+  }
+
+  /** Arms the next refresh at {@link #REFRESH_AT} of the current token's remaining lifetime. */
+  private void scheduleRefresh(long delayOverrideMs) {
+    vertx.cancelTimer(refreshTimer);
+    long exp = expiresAtMs(accessToken);
+    if (tokenSource == null || exp < 0) {
+      return;
+    }
+    long delay = delayOverrideMs >= 0 ? delayOverrideMs
+        : Math.max(1_000, (long) ((exp - System.currentTimeMillis()) * REFRESH_AT));
+    refreshTimer = vertx.setTimer(delay, t -> tokenSource.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        useToken(ar.result());
+        if (ws != null) {
+          ws.writeTextMessage(new JsonObject().put("type", "auth").put("token", ar.result()).encode());
+        }
+      } else {
+        LOG.debug("device {}: token refresh failed, retrying: {}", options.deviceId(), ar.cause().toString());
+        scheduleRefresh(REFRESH_RETRY_MS);
+      }
+    }));
+  }
+
+  private void useToken(String fresh) {
+    accessToken = fresh;
+    inbox.token(fresh);
+  }
+
+  /** The {@code exp} of a JWT in epoch ms, or -1 when it cannot be read (then no refresh is scheduled). */
+  static long expiresAtMs(String token) {
+    try {
+      String[] parts = token.split("\\.");
+      JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
+          java.nio.charset.StandardCharsets.UTF_8));
+      return claims.getLong("exp") * 1_000;
+    } catch (RuntimeException e) {
+      return -1;
     }
   }
 
@@ -319,6 +381,7 @@ public final class ParleyClient {
       case "ack" -> onAck(f);
       case "msg" -> inbox.offer(Message.fromJson(f));
       case "error" -> onError(f);
+      case "auth.ok" -> scheduleRefresh(-1);
       default -> { }
     }
   }
@@ -346,6 +409,7 @@ public final class ParleyClient {
       }
       outbox.resendStale(System.currentTimeMillis());
     });
+    scheduleRefresh(-1);
     firstReady.tryComplete();
   }
 

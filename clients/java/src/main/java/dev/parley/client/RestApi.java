@@ -77,6 +77,28 @@ public final class RestApi {
     });
   }
 
+  /** {@code POST /v1/auth/refresh}: a new token pair; the presented refresh token is used up (rotation). */
+  public Future<Credentials> refresh(String refreshToken) {
+    return web.postAbs(baseUrl + "/v1/auth/refresh").sendJsonObject(new JsonObject().put("refreshToken", refreshToken))
+        .compose(r -> ok(r, "refresh")).map(r -> {
+          JsonObject j = r.bodyAsJsonObject();
+          return new Credentials(UUID.fromString(j.getString("userId")), UUID.fromString(j.getString("deviceId")),
+              j.getString("accessToken"), j.getString("refreshToken"));
+        });
+  }
+
+  /**
+   * A source of fresh access tokens for {@link ParleyClient#refreshTokensWith}: each call rotates the refresh token
+   * (starting from {@code refreshToken}) and returns the new access token.
+   */
+  public java.util.function.Supplier<Future<String>> refresher(String refreshToken) {
+    java.util.concurrent.atomic.AtomicReference<String> current = new java.util.concurrent.atomic.AtomicReference<>(refreshToken);
+    return () -> refresh(current.get()).map(c -> {
+      current.set(c.refreshToken());
+      return c.accessToken();
+    });
+  }
+
   /**
    * {@code GET /v1/gateway}: the WebSocket URL service discovery assigns this device now. {@code previousNodeId}
    * (may be null) is the gateway the device was last on; discovery keeps it while it is healthy.

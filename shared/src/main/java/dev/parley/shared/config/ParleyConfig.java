@@ -14,7 +14,7 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
                            KafkaConfig kafka, EtcdConfig etcd, AuthConfig auth, ApiConfig api,
                            GatewayConfig gateway, MessageConfig message, DiscoveryConfig discovery,
                            PresenceConfig presence, ChatConfig chats, PushConfig push,
-                           MediaConfig media, MlsConfig mls) {
+                           MediaConfig media, MlsConfig mls, WebConfig web) {
 
   public record NodeConfig(String id, Set<Role> roles, String region, String opsHost, int opsPort,
                            int dependencyTimeoutMs) {
@@ -224,7 +224,7 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
         r.integer("chats.stateRatePerSecond", 1, 10_000), r.integer("chats.stateBurst", 1, 10_000),
         r.integer("chats.indexSyncSeconds", 1, 86_400 * 7), r.integer("chats.maxPageSize", 1, 1_000));
     return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd, auth, api, gateway, message, discovery, presence,
-        chats, push(r), MediaConfig.from(r), MlsConfig.from(r));
+        chats, push(r), MediaConfig.from(r), MlsConfig.from(r), WebConfig.from(r));
   }
 
   private static final String APP_ARN = "arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:app/%s/[A-Za-z0-9_.-]{1,256}";

@@ -114,6 +114,21 @@ class ParleyConfigTest {
   }
 
   @Test
+  @DisplayName("web keys: the app is off by default (empty root); connectSrc must be plain origins, never a CSP fragment")
+  void webKeys() {
+    JsonObject json = defaultsWithPassword();
+    WebConfig web = parse(json).web();
+    assertThat(web.enabled()).isFalse();
+    assertThat(web.connectSrc()).containsExactly("ws://127.0.0.1:8091", "ws://127.0.0.1:8092");
+    json.getJsonObject("web").put("root", "web/dist");
+    assertThat(parse(json).web().enabled()).isTrue();
+    json.getJsonObject("web").put("connectSrc", new io.vertx.core.json.JsonArray().add("ws://x:1; script-src *"));
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'web.connectSrc'");
+    json.getJsonObject("web").put("connectSrc", new io.vertx.core.json.JsonArray());
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("PARLEY_WEB_CONNECT_SRC");
+  }
+
+  @Test
   @DisplayName("the messages table's bucket size (cassandra.messageBucketSize, read by writer and history) is required")
   void messageBucketSize() {
     JsonObject json = defaultsWithPassword();

@@ -54,7 +54,7 @@ public record ApiComponents(AccountService accounts, TokenService tokens, Device
     SecureRandom random = new SecureRandom();
     AccessTokens accessTokens = new AccessTokens(vertx, keys, auth.issuer(), auth.audience(),
         auth.accessTokenTtlSeconds(), auth.clockSkewSeconds(), clock);
-    RevokedDevices revoked = new RevokedDevices(redis, vertx.eventBus(), auth.accessTokenTtlSeconds());
+    RevokedDevices revoked = new RevokedDevices(redis, pg, vertx.eventBus(), auth.accessTokenTtlSeconds(), clock);
     PasswordHasher hasher = new PasswordHasher(hashingPool, auth.passwordHashing(), random, metrics);
     MembershipEvents events = new MembershipEvents(vertx.eventBus());
     MembershipService memberships = new MembershipService(pg, events, api.maxChannelMembers(), clock);

@@ -67,6 +67,9 @@ public final class ApiVerticle extends VerticleBase {
               mediaStorage.result());
           media = components.media();
           Router router = ApiRouter.create(vertx, components, document.result());
+          if (config.web().enabled()) {
+            new dev.parley.api.web.WebApp(config.web()).mount(router);
+          }
           return vertx.createHttpServer()
               .invalidRequestHandler(new InvalidRequests(new ProblemHandler(meters)))
               .requestHandler(router)

@@ -31,18 +31,13 @@ final class FrameHandler {
   private final LongSupplier nowMs;
   private final ChatFrameHandler chatFrames;
   private final PresenceFrameHandler presenceFrames;
+  private final TokenExpiry tokenExpiry;
   private final SendFrames.CommitLimits commitLimits;
 
   FrameHandler(Memberships memberships, KafkaProducer<String, String> producer, String topic, String nodeId,
                int maxPayloadBytes, LongSupplier nowMs, ChatFrameHandler chatFrames,
-               PresenceFrameHandler presenceFrames) {
-    this(memberships, producer, topic, nodeId, maxPayloadBytes, nowMs, chatFrames, presenceFrames,
-        SendFrames.CommitLimits.DEFAULTS);
-  }
-
-  FrameHandler(Memberships memberships, KafkaProducer<String, String> producer, String topic, String nodeId,
-               int maxPayloadBytes, LongSupplier nowMs, ChatFrameHandler chatFrames,
-               PresenceFrameHandler presenceFrames, SendFrames.CommitLimits commitLimits) {
+               PresenceFrameHandler presenceFrames, TokenExpiry tokenExpiry, SendFrames.CommitLimits commitLimits) {
+    this.tokenExpiry = tokenExpiry;
     this.commitLimits = commitLimits;
     this.memberships = memberships;
     this.producer = producer;
@@ -78,6 +73,7 @@ final class FrameHandler {
     }
     switch (t) {
       case "hello" -> s.write(ready(s, null, null));
+      case "auth" -> tokenExpiry.onFrame(s, frame);
       case "ping" -> s.write(SessionFrames.pong(frame.getValue("id")));
       case "send" -> onSend(s, frame);
       case "read", "delivered", "typing" -> chatFrames.onFrame(s, t, frame);

@@ -43,6 +43,7 @@ public final class GatewayVerticle extends VerticleBase {
   private SessionTable sessions;
   private FrameHandler frames;
   private WsAuthenticator authenticator;
+  private TokenExpiry tokenExpiry;
   private GatewayLifecycle lifecycle;
   private PushRegistrationState pushState;
 
@@ -62,11 +63,13 @@ public final class GatewayVerticle extends VerticleBase {
     sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds());
     lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions, clock);
     pushState = new PushRegistrationState(clients.pg(), config.node().dependencyTimeoutMs());
+    tokenExpiry = new TokenExpiry(vertx, token -> authenticator.verify(token), clock::millis,
+        config.auth().clockSkewSeconds());
     frames = new FrameHandler(memberships, producer, config.kafka().messagesTopic(), nodeId, gc.maxPayloadBytes(),
-        clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(clients.redis()), memberships,
+        clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(vertx, clients.redis(), clients.pg()), memberships,
             new LiveFrames(vertx.eventBus(), new SessionDirectory(clients.redis())),
             config.chats().receiptsMaxGroupSize()), config.chats(), clock::millis),
-        new PresenceFrameHandler(vertx.eventBus()), new SendFrames.CommitLimits(config.mls().maxCommitBytes(),
+        new PresenceFrameHandler(vertx.eventBus()), tokenExpiry, new SendFrames.CommitLimits(config.mls().maxCommitBytes(),
             config.mls().maxWelcomeBytes(), config.mls().maxGroupInfoBytes(), config.mls().maxRatchetTreeBytes()));
     HttpServerOptions options = FrameLimit.apply(new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
         .setIdleTimeout(gc.idleTimeoutSeconds()), gc.maxFrameBytes());
@@ -74,7 +77,8 @@ public final class GatewayVerticle extends VerticleBase {
         .map(keys -> authenticator = new WsAuthenticator(new AccessTokens(vertx, keys, config.auth().issuer(),
             config.auth().audience(), config.auth().accessTokenTtlSeconds(), config.auth().clockSkewSeconds(),
             clock),
-            new RevokedDevices(clients.redis(), vertx.eventBus(), config.auth().accessTokenTtlSeconds())))
+            new RevokedDevices(clients.redis(), clients.pg(), vertx.eventBus(),
+                config.auth().accessTokenTtlSeconds(), clock)))
         .compose(a -> memberships.listen(vertx))
         .compose(v -> sessions.start())
         .compose(v -> server(options).listen())
@@ -116,7 +120,9 @@ public final class GatewayVerticle extends VerticleBase {
     });
     ws.binaryMessageHandler(bytes -> frames.onBinary(session));
     FrameLimit.closeWhenExceeded(ws, claims.deviceId());
+    tokenExpiry.arm(session, claims);
     ws.closeHandler(v -> {
+      tokenExpiry.disarm(session);
       sessions.closed(session);
       lifecycle.presence().closed(claims.userId(), claims.deviceId());
     });

@@ -11,6 +11,7 @@ final class Session {
   /** Close codes (docs/protocol.md, "Close codes"). */
   static final short CLOSE_REPLACED = 4001;
   static final short CLOSE_REVOKED = 4003;
+  static final short CLOSE_TOKEN_EXPIRED = 4005;
   static final short CLOSE_SLOW_CONSUMER = 4008;
   static final short CLOSE_GOING_AWAY = 1001;
 
@@ -20,6 +21,9 @@ final class Session {
   final TokenBucket sends;
   /** Completes when this device's previous send was handed to the producer (see FrameHandler). */
   Future<Void> sendOrder = Future.succeededFuture();
+  /** The id ({@code jti}) of the access token the socket runs on now, and the timer that closes it at its expiry. */
+  String tokenId;
+  long expiryTimer = -1;
   private final ServerWebSocket ws;
   private boolean closed;
 

@@ -55,6 +55,7 @@ final class SessionTable {
     return Future.all(
         bus.<JsonObject>consumer(Addresses.gatewayDeliver(nodeId), m -> deliver(m.body())).completion(),
         bus.<JsonObject>consumer(Addresses.DEVICE_REVOKED, m -> revoked(m.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.TOKEN_REVOKED, m -> tokenRevoked(m.body())).completion(),
         bus.<JsonObject>consumer(Addresses.SESSION_OPENED, m -> openedElsewhere(m.body())).completion()).mapEmpty();
   }
 
@@ -149,6 +150,14 @@ final class SessionTable {
     if (s != null) {
       LOG.info("device {} revoked: closing its session", s.deviceId);
       s.close(Session.CLOSE_REVOKED, "device revoked");
+    }
+  }
+
+  private void tokenRevoked(JsonObject body) {
+    Session s = byDevice.get(UUID.fromString(body.getString("deviceId")));
+    if (s != null && body.getString("jti").equals(s.tokenId)) {
+      LOG.info("device {}: its access token was revoked (logout): closing its session", s.deviceId);
+      s.close(Session.CLOSE_REVOKED, "access token revoked (logged out)");
     }
   }
 

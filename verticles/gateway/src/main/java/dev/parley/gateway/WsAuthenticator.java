@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Authenticates a WebSocket upgrade before it is accepted: the access token from {@code Authorization: Bearer}
  * or, for browsers (which cannot set headers on a WebSocket), the {@code access_token} query parameter; a revoked
- * device is refused like a bad token. Refusals are {@link Refusal}s; the upgrade answers their code's HTTP status.
+ * device or a logged-out token is refused like a bad token. Refusals are {@link Refusal}s; the upgrade answers their code's HTTP status.
  */
 final class WsAuthenticator {
   private final AccessTokens tokens;
@@ -36,13 +36,16 @@ final class WsAuthenticator {
     if (token == null) {
       return Future.failedFuture(Refusal.of(ErrorCode.AUTH_REQUIRED, "access token required"));
     }
+    return verify(token);
+  }
+
+  /** Verifies a token (signature, claims, expiry) and that neither it nor its device is revoked. */
+  Future<AccessClaims> verify(String token) {
     return tokens.verify(token)
         // Any failure to verify is the token's: its claims are read inside verify too.
         .recover(err -> Future.failedFuture(Refusal.of(ErrorCode.INVALID_TOKEN, err instanceof InvalidTokenException
             ? err.getMessage() : "access token rejected")))
-        .compose(claims -> revoked.isRevoked(claims.deviceId()).compose(isRevoked -> isRevoked
-            ? Future.failedFuture(Refusal.of(ErrorCode.DEVICE_REVOKED, "device revoked"))
-            : Future.succeededFuture(claims)));
+        .compose(claims -> revoked.check(claims, "device revoked"));
   }
 
   static String token(String authorization, String query) {

@@ -46,7 +46,9 @@ class FrameHandlerTest {
       producer(), "parley.messages", "g1", 1_024, () -> now,
       new ChatFrameHandler(new ChatStateService(ChatStore.on(null), null, null, 10),
           new ParleyConfig.ChatConfig(10, 5, 5, 5, 5, 60, 50), () -> now),
-      new PresenceFrameHandler(null));
+      new PresenceFrameHandler(null), new TokenExpiry(null, token -> Future.failedFuture(
+          dev.parley.shared.Refusal.of(dev.parley.shared.ErrorCode.INVALID_TOKEN, "bad")), () -> now, 0),
+      SendFrames.CommitLimits.DEFAULTS);
 
   @Test
   @DisplayName("hello is answered with ready, ping with pong echoing its id")

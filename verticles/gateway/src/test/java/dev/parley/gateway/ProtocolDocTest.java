@@ -37,10 +37,10 @@ class ProtocolDocTest {
   private static final Path DOC = Path.of("..", "..", "docs", "protocol.md");
   private static final UUID A = UUID.fromString("0b9f3c2e-5a61-4d1e-9c4b-2f7d8e6a1b30");
   private static final Set<String> CLIENT_TYPES = Set.of("hello", "ping", "send", "read", "delivered", "typing",
-      "presence.subscribe", "presence.unsubscribe");
+      "presence.subscribe", "presence.unsubscribe", "auth");
   /** Fields of the client frames the gateway accepts besides {@code send} (ChatFrameHandler, PresenceFrameHandler). */
   private static final Map<String, Set<String>> CLIENT_FIELDS = Map.of(
-      "hello", Set.of("type"), "ping", Set.of("type", "id"),
+      "hello", Set.of("type"), "ping", Set.of("type", "id"), "auth", Set.of("type", "token", "id"),
       "read", Set.of("type", "channelId", "seq"), "delivered", Set.of("type", "channelId", "seq"),
       "typing", Set.of("type", "channelId", "state"),
       "presence.subscribe", Set.of("type", "userIds", "id"), "presence.unsubscribe", Set.of("type", "userIds", "id"));
@@ -61,6 +61,7 @@ class ProtocolDocTest {
     Map<String, JsonObject> frames = new HashMap<>();
     frames.put("ready", SessionFrames.ready(A, A, "s", "gw-1", 65536, 30_000L, SessionFrames.PUSH_DISABLED));
     frames.put("pong", SessionFrames.pong(7));
+    frames.put("auth.ok", SessionFrames.authOk(1795812730L, 1));
     frames.put("reconnect", SessionFrames.reconnect("draining"));
     frames.put("ack", env.ackFrame());
     frames.put("msg", env.msgFrame());

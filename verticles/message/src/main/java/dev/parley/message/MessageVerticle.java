@@ -78,7 +78,7 @@ public final class MessageVerticle extends VerticleBase {
     RemovalNotices removalNotices = new RemovalNotices(groupStates, memberKeys, liveFrames, blocking);
     Sequencer sequencer = new Sequencer(store, new MsgIdGenerator(worker, clock), clock, gate);
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-message-" + nodeId));
-    ChatStore chatStore = ChatStore.on(clients.redis());
+    ChatStore chatStore = ChatStore.on(vertx, clients.redis(), clients.pg());
     Delivery delivery = new Delivery(memberships::devicesOf, new SessionDirectory(clients.redis())::lookup,
         new RedisChatState(chatStore), (node, frames) -> bus.send(Addresses.gatewayDeliver(node), frames.toJson()),
         new KafkaNotifications(producer, config.kafka().notificationsTopic()), new DeliveryMeters(meters));

@@ -36,24 +36,46 @@ import org.junit.jupiter.api.Test;
 /**
  * No plaintext at rest (docs/e2ee.md): a unique marker sent through E2EE clients is searched, byte for byte and as
  * base64, in every place the cluster writes — the Kafka log segments, Cassandra's data files after a flush, a
- * pg_dump of PostgreSQL, every Redis value, the node logs — and must not be found. So that the search can fail, a
+ * pg_dump of PostgreSQL, every Redis value, the node and service logs, the push payloads an offline member's device
+ * got through the SNS stand-in — and must not be found. So that the search can fail, a
  * control marker is sent in the clear (a client without E2EE, in a channel without an MLS group, which the server
  * still accepts as opaque bytes) and must be found in Kafka and Cassandra, the stores that hold payloads.
  */
 class E2eeAtRestIT {
   private static final Path PARLEY_HOME = Path.of(System.getenv().getOrDefault("PARLEY_HOME",
       Path.of("..", "..", ".parley").toAbsolutePath().normalize().toString()));
+  private static final String NOTIFICATIONS = "parley.notifications.it-" + UUID.randomUUID();
   private static MessagePathFixture fx;
   private static DependencyClients deps;
+  private static io.vertx.core.Vertx snsVertx;
+  private static int snsPort;
 
   @BeforeAll
   static void startCluster() throws Exception {
+    snsVertx = io.vertx.core.Vertx.vertx();
+    dev.parley.snslocal.SnsLocalServer sns = new dev.parley.snslocal.SnsLocalServer("127.0.0.1", 0,
+        java.time.Clock.systemUTC());
+    await(snsVertx.deployVerticle(sns));
+    snsPort = sns.actualPort();
     fx = new MessagePathFixture(27_501);
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        java.util.Map.<String, Object>of("bootstrap.servers", fx.config.kafka().bootstrapServers()))) {
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(NOTIFICATIONS, 2,
+          (short) fx.config.kafka().replicationFactor()))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    // As in PushNodeIT: the push settings go in the environment (it wins over -conf); the credentials are fake.
+    java.util.Map<String, String> pushEnv = java.util.Map.of("PARLEY_KAFKA_NOTIFICATIONS_TOPIC", NOTIFICATIONS,
+        "PARLEY_PUSH_ENDPOINT_OVERRIDE", "http://127.0.0.1:" + snsPort, "PARLEY_PUSH_CONSUMER_GROUP",
+        "parley-push-it-" + UUID.randomUUID(), "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
+    JsonObject pushConf = fx.nodeConf(NodeProcess.freePort(), new JsonObject());
     NodeProcess gw = fx.startGateway("ar-gw", new JsonObject());
-    NodeProcess msg = fx.startMessage("ar-msg");
+    NodeProcess msg = NodeProcess.start("ar-msg", fx.cluster, fx.hzPort, List.of("message"), pushConf, pushEnv);
+    fx.nodes.put("ar-msg", msg);
+    NodeProcess push = NodeProcess.start("ar-push", fx.cluster, fx.hzPort, List.of("push"), pushConf, pushEnv);
+    fx.nodes.put("ar-push", push);
     NodeProcess api = fx.startApi("ar-api");
-    fx.awaitReady(gw, msg, api);
-    deps = DependencyClients.create(fx.vertx, fx.config, EnumSet.of(Dependency.REDIS));
+    fx.awaitReady(gw, msg, push, api);
+    deps = DependencyClients.create(fx.vertx, fx.config, EnumSet.of(Dependency.REDIS, Dependency.POSTGRES));
   }
 
   @AfterAll
@@ -61,6 +83,30 @@ class E2eeAtRestIT {
     if (fx != null) {
       fx.close();
     }
+    if (snsVertx != null) {
+      snsVertx.close().toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /** A member who is offline, with a push registration in the stand-in: the push path runs for every message. */
+  private static void registerPush(MessagePathFixture.Device d) {
+    String token = (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
+    try (software.amazon.awssdk.services.sns.SnsAsyncClient sns = software.amazon.awssdk.services.sns.SnsAsyncClient
+        .builder().endpointOverride(java.net.URI.create("http://127.0.0.1:" + snsPort))
+        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"))).build()) {
+      String arn = sns.createPlatformEndpoint(r -> r.platformApplicationArn(
+          "arn:aws:sns:us-east-1:000000000000:app/APNS/parley-local").token(token)).join().endpointArn();
+      await(deps.pg().preparedQuery("INSERT INTO push_endpoints (device_id, user_id, platform, token, endpoint_arn, "
+          + "created_at, updated_at) VALUES ($1, $2, 'apns', $3, $4, now(), now())")
+          .execute(io.vertx.sqlclient.Tuple.of(d.deviceId(), d.userId(), token, arn)));
+    }
+  }
+
+  private static byte[] publishes() {
+    return await(io.vertx.ext.web.client.WebClient.create(snsVertx).get(snsPort, "127.0.0.1", "/_local/publishes")
+        .send()).bodyAsString().getBytes(StandardCharsets.UTF_8);
   }
 
   @Test
@@ -71,6 +117,8 @@ class E2eeAtRestIT {
     String control = "CLEAR-MARKER-" + UUID.randomUUID();
     MessagePathFixture.Device a = fx.user();
     MessagePathFixture.Device b = fx.user();
+    MessagePathFixture.Device offline = fx.user();
+    registerPush(offline);
     Path states = Files.createTempDirectory("parley-e2ee-at-rest");
     MessagePathFixture.Conn ca = fx.open(a, "ar-gw");
     MessagePathFixture.Conn cb = fx.open(b, "ar-gw");
@@ -78,7 +126,7 @@ class E2eeAtRestIT {
     cb.client().enableE2ee(states.resolve("b"));
     await(ca.client().connect());
     await(cb.client().connect());
-    UUID group = await(ca.client().e2ee().createGroup("at-rest", List.of(b.userId())));
+    UUID group = await(ca.client().e2ee().createGroup("at-rest", List.of(b.userId(), offline.userId())));
     await(ca.client().send(group, "application", ("the secret is " + secret).getBytes(StandardCharsets.UTF_8)));
     await(cb.client().send(group, "application", ("and again " + secret).getBytes(StandardCharsets.UTF_8)));
     for (MessagePathFixture.Conn c : List.of(ca, cb)) {
@@ -109,6 +157,9 @@ class E2eeAtRestIT {
     assertThat(contains(redisValues(), secretForms)).as("secret in Redis").isFalse();
     assertThat(foundIn(Path.of("target"), secretForms, "node-")).as("secret in node logs").isFalse();
     assertThat(foundIn(PARLEY_HOME.resolve("log"), secretForms)).as("secret in service logs").isFalse();
+    eventually(Duration.ofSeconds(30), () -> new String(publishes(), StandardCharsets.UTF_8).contains(group.toString()),
+        () -> "no push for the offline member");
+    assertThat(contains(publishes(), secretForms)).as("secret in push payloads").isFalse();
   }
 
   private static List<String> texts(MessagePathFixture.Conn c) {

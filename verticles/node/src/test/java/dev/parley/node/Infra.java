@@ -36,6 +36,18 @@ final class Infra {
     }
   }
 
+  /** Deletes everything under {@code service}'s data directory (the service must be down: after {@link #kill}). */
+  static void deleteData(String service) throws Exception {
+    Path data = HOME.resolve("data").resolve(service);
+    if (Files.isDirectory(data)) {
+      try (var all = Files.walk(data)) {
+        for (Path p : all.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(data)).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
   /** {@code scripts/infra <args>}; its exit code (output appended to target/infra-from-it.log). */
   static int script(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(SCRIPT.toString()));

@@ -55,7 +55,7 @@ public final class PushVerticle extends VerticleBase {
       Function<UUID, Future<String>> senderNames = push.showSenderName() ? names::of
           : id -> Future.succeededFuture(null);
       PushPipeline pipeline = new PushPipeline(vertx, new EndpointDirectory(clients.pg(), clock),
-          new RedisRecipientState(new SessionDirectory(clients.redis()), ChatStore.on(clients.redis()).snapshots()), senderNames,
+          new RedisRecipientState(new SessionDirectory(clients.redis()), ChatStore.on(vertx, clients.redis(), clients.pg()).snapshots()), senderNames,
           new PushPayloads(push.neutralText()), new SnsPushSender(vertx, sns, backoff, push.maxAttempts(), meters),
           new PublishLimiter(push.maxConcurrentPublishes()), backoff, push.maxAttempts(), meters, clock);
       Coalescer coalescer = new Coalescer(vertx, pipeline, push.coalesceWindowMs(), meters);

@@ -94,7 +94,7 @@ public final class AccountRoutes {
   private void logout(RoutingContext ctx) {
     AccessClaims caller = BearerAuth.caller(ctx);
     // A logged-out device gets no more pushes: its endpoint goes with its session.
-    Replies.noContent(ctx, tokens.logout(caller.userId(), caller.deviceId())
+    Replies.noContent(ctx, tokens.logout(caller)
         .onSuccess(v -> realtime.presence().loggedOut(caller.userId(), caller.deviceId())).compose(v -> push.forgetQuietly(caller.deviceId())));
   }
 

@@ -14,7 +14,7 @@ import io.vertx.sqlclient.Pool;
 public record ChatApi(ChatListService list, ChatStateService state) {
 
   public static ChatApi create(Vertx vertx, ParleyConfig config, Pool pg, Redis redis) {
-    ChatStore store = ChatStore.on(redis);
+    ChatStore store = ChatStore.on(vertx, redis, pg);
     // Uncached (TTL 0): a REST call checks membership in PostgreSQL itself, so a removed member is refused at once
     // without this node having to hear the membership event.
     Memberships members = new Memberships(pg, 0, System::currentTimeMillis);

@@ -12,8 +12,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Authenticates a request by its {@code Authorization: Bearer} access token: the shared verifier (ES256 only, known
- * kid, expiry, issuer, audience) and then the revoked-device registry, so a removed device is refused at once
- * rather than when its token expires. Stores the {@link AccessClaims} for {@link #caller(RoutingContext)}.
+ * kid, expiry, issuer, audience) and then the revocations (device removed: {@code device_revoked}; token logged out:
+ * {@code token_revoked}), so both are refused at once rather than when the token expires. Stores the {@link AccessClaims} for {@link #caller(RoutingContext)}.
  */
 public final class BearerAuth implements Handler<RoutingContext> {
   private static final String CLAIMS_KEY = "parley.claims";
@@ -36,9 +36,7 @@ public final class BearerAuth implements Handler<RoutingContext> {
     tokens.verify(header.substring(7).trim())
         .recover(err -> Future.failedFuture(err instanceof InvalidTokenException
             ? Refusal.of(ErrorCode.INVALID_TOKEN, err.getMessage()) : err))
-        .compose(claims -> revoked.isRevoked(claims.deviceId()).compose(isRevoked -> isRevoked
-            ? Future.failedFuture(Refusal.of(ErrorCode.DEVICE_REVOKED, "this device has been signed out"))
-            : Future.succeededFuture(claims)))
+        .compose(claims -> revoked.check(claims, "this device has been signed out"))
         .onSuccess(claims -> {
           ctx.put(CLAIMS_KEY, claims);
           ctx.next();

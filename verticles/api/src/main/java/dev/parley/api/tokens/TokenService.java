@@ -2,6 +2,7 @@ package dev.parley.api.tokens;
 
 import dev.parley.shared.Refusal;
 import dev.parley.shared.ErrorCode;
+import dev.parley.shared.auth.AccessClaims;
 import dev.parley.shared.auth.AccessTokens;
 import dev.parley.shared.auth.RevokedDevices;
 import io.vertx.core.Future;
@@ -86,10 +87,14 @@ public final class TokenService {
         });
   }
 
-  /** Ends the device's refresh family; its current access token lapses by itself within the access-token TTL. */
-  public Future<Void> logout(UUID userId, UUID deviceId) {
+  /**
+   * Ends the device's refresh family and revokes the access token the logout was made with, at once (deny list by
+   * {@code jti}, {@link RevokedDevices#revokeToken}); the device itself stays and may log in again.
+   */
+  public Future<Void> logout(AccessClaims caller) {
     return pg.preparedQuery("UPDATE refresh_tokens SET revoked_at = $3 WHERE device_id = $1 AND user_id = $2 "
-            + "AND revoked_at IS NULL").execute(Tuple.of(deviceId, userId, now())).mapEmpty();
+            + "AND revoked_at IS NULL").execute(Tuple.of(caller.deviceId(), caller.userId(), now()))
+        .compose(v -> revokedDevices.revokeToken(caller));
   }
 
   /** Revokes every refresh token of {@code deviceId} inside the caller's transaction (device removal). */
