@@ -43,8 +43,14 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
                                 int replicationFactor, int messageBucketSize) {
   }
 
+  /**
+   * {@code consumerSessionTimeoutMs}: how long the group coordinator waits for a silent consumer (a killed message
+   * or push node) before moving its partitions; it must be at least the broker's {@code group.min.session.timeout.ms}
+   * (docs/reliability.md, "Message nodes").
+   */
   public record KafkaConfig(String bootstrapServers, String messagesTopic, int messagesPartitions,
-                            String notificationsTopic, int notificationsPartitions, int replicationFactor) {
+                            String notificationsTopic, int notificationsPartitions, int replicationFactor,
+                            int consumerSessionTimeoutMs) {
   }
 
   public record EtcdConfig(List<String> endpoints, String keyPrefix) {
@@ -172,7 +178,8 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
         r.integer("cassandra.replicationFactor", 1, 9), r.integer("cassandra.messageBucketSize", 1, 10_000_000));
     KafkaConfig kafka = new KafkaConfig(r.string("kafka.bootstrapServers"), r.string("kafka.messagesTopic"),
         r.integer("kafka.messagesPartitions", 12, 10_000), r.string("kafka.notificationsTopic"),
-        r.integer("kafka.notificationsPartitions", 1, 10_000), r.integer("kafka.replicationFactor", 1, 9));
+        r.integer("kafka.notificationsPartitions", 1, 10_000), r.integer("kafka.replicationFactor", 1, 9),
+        r.integer("kafka.consumerSessionTimeoutMs", 1_000, 300_000));
     EtcdConfig etcd = new EtcdConfig(urls(r, "etcd.endpoints"), r.string("etcd.keyPrefix"));
     AuthConfig auth = new AuthConfig(r.string("auth.issuer"), r.string("auth.audience"),
         r.integer("auth.accessTokenTtlSeconds", 30, 86_400), r.integer("auth.clockSkewSeconds", 0, 60),

@@ -188,11 +188,13 @@ class ParleyConfigTest {
   }
 
   @Test
-  @DisplayName("the message topic must have at least 12 partitions")
+  @DisplayName("the message topic must have at least 12 partitions; the consumer session timeout at least 1 s")
   void tooFewPartitions() {
     JsonObject json = defaultsWithPassword();
     json.getJsonObject("kafka").put("messagesPartitions", 3);
     assertThatThrownBy(() -> parse(json)).hasMessageContaining("'kafka.messagesPartitions'");
+    json.getJsonObject("kafka").put("messagesPartitions", 12).put("consumerSessionTimeoutMs", 999);
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'kafka.consumerSessionTimeoutMs'");
   }
 
   @Test
