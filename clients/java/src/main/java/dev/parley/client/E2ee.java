@@ -57,9 +57,12 @@ public final class E2ee {
         options.restBaseUrl(), options.accessToken(), outbox, inbox));
   }
 
-  /** The DM with {@code peer} (created on first use), with its MLS group. */
+  /**
+   * The DM with {@code peer} (created on first use), with its MLS group — unless no device of the peer has published
+   * KeyPackages yet: then the group is made when one does (see docs/e2ee.md, "The Java client").
+   */
   public Future<UUID> openDirect(UUID peer) {
-    return onCtx(() -> rest.directChannel(token, peer).compose(c -> membership.ensureSession(c).map(c)));
+    return onCtx(() -> rest.directChannel(token, peer).compose(c -> membership.trySession(c).map(c)));
   }
 
   /** A new group with {@code memberIds} (the caller is admin), with its MLS group holding every member device. */

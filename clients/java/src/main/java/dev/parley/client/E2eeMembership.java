@@ -32,6 +32,7 @@ final class E2eeMembership {
   private final E2eeOutbound outbound;
   private final E2eeInbound inbound;
   private final Inbox inbox;
+  private final java.util.Map<UUID, Future<Void>> joining = new java.util.HashMap<>();
 
   E2eeMembership(E2eeDevice device, MlsApi mls, KeyDirectoryApi keysApi, String token, E2eeOutbound outbound,
                  E2eeInbound inbound, Inbox inbox) {
@@ -51,16 +52,26 @@ final class E2eeMembership {
   /**
    * The first commit of a new channel: a local group at epoch 0 plus every other member device (this user's other
    * devices included). If another device's first commit wins, this device joins by its Welcome or externally.
+   * With no other device to add (nobody else has published KeyPackages yet) no group is made: BC 1.84 cannot
+   * build a commit in a one-leaf group (its update path over a single leaf fails), so the group is created by
+   * whichever member device first finds someone to add — this one at its next send or connect, or the peer's
+   * device when it connects.
    */
   Future<Void> createGroup(UUID channelId) {
-    return states.create(channelId)
-        .compose(v -> states.refreshMembers(channelId, null))
+    return states.refreshMembers(channelId, null)
         .compose(this::claimAll)
-        .compose(claimed -> outbound.commit(channelId, s -> s.epoch() != 0 ? null
-            : s.add(claimed.stream().map(KeyDirectoryApi.ClaimedKeyPackage::keyPackage).toList())))
-        // Lost the race for the first commit: the local group was dropped when the winner's commit was applied.
-        .recover(err -> states.has(channelId) ? Future.failedFuture(err) : Future.succeededFuture())
-        .compose(v -> states.has(channelId) ? Future.succeededFuture() : ensureSession(channelId));
+        .compose(claimed -> claimed.isEmpty() ? Future.succeededFuture() : states.create(channelId)
+            .compose(v -> outbound.commit(channelId, s -> s.epoch() != 0 ? null
+                : s.add(claimed.stream().map(KeyDirectoryApi.ClaimedKeyPackage::keyPackage).toList())))
+            // Lost the race for the first commit: the local group was dropped when the winner's commit was applied.
+            .recover(err -> states.has(channelId) ? Future.failedFuture(err) : Future.succeededFuture())
+            .compose(v -> states.has(channelId) ? Future.succeededFuture() : joinExisting(channelId)));
+  }
+
+  /** A Welcome if one waits, else an external join if the channel has a group. */
+  private Future<Void> joinExisting(UUID channelId) {
+    return joinFromWelcomes(channelId).compose(v -> states.has(channelId) ? Future.succeededFuture()
+        : mls.groupInfo(channelId, 0).compose(g -> g == null ? Future.succeededFuture() : joinExternally(channelId, 1)));
   }
 
   /** Commits the Adds of {@code userId}'s devices that are not in the group yet (after the REST add). */
@@ -86,8 +97,8 @@ final class E2eeMembership {
     }));
   }
 
-  /** Before sending: a session from a Welcome, or by external join, or — for a channel without a group — a new one. */
-  Future<Void> ensureSession(UUID channelId) {
+  /** A session from a Welcome, or by external join, or — for a channel without a group — a new group if possible. */
+  Future<Void> trySession(UUID channelId) {
     if (states.has(channelId)) {
       return Future.succeededFuture();
     }
@@ -95,7 +106,17 @@ final class E2eeMembership {
         : mls.groupInfo(channelId, 0).compose(group -> group == null ? createGroup(channelId) : joinExternally(channelId, 1)));
   }
 
-  /** At connect: every Welcome in the inbox, then an external join of each channel still without a session. */
+  /** Before sending: {@link #trySession}, failing clearly when the channel cannot have a group yet. */
+  Future<Void> ensureSession(UUID channelId) {
+    return trySession(channelId).compose(v -> states.has(channelId) ? Future.succeededFuture()
+        : Future.failedFuture(new IllegalStateException("channel " + channelId + " has no MLS group yet: no other "
+            + "member device has published KeyPackages (it is created when one connects)")));
+  }
+
+  /**
+   * At connect: every Welcome in the inbox, then for each channel still without a session an external join (in the
+   * channel's chain, after any Welcome queued there) or, for a channel nobody made a group for yet, a new group.
+   */
   Future<Void> joinAll() {
     return mls.welcomes().compose(welcomes -> {
       List<Future<Void>> joins = new ArrayList<>();
@@ -103,9 +124,10 @@ final class E2eeMembership {
       return Future.join(joins);
     }).compose(v -> mls.channels()).compose(channels -> {
       List<Future<Void>> joins = new ArrayList<>();
-      channels.stream().filter(c -> !states.has(c)).forEach(c -> joins.add(inbound.enqueue(c,
-          () -> mls.groupInfo(c, 0).compose(g -> g == null || states.has(c) ? Future.succeededFuture()
-              : joinExternally(c, 1)))));
+      // createGroup waits for its own commit to come back through the channel's chain: never run it inside it.
+      channels.stream().filter(c -> !states.has(c)).forEach(c -> joins.add(mls.groupInfo(c, 0).compose(g -> g == null
+          ? createGroup(c)
+          : inbound.enqueue(c, () -> states.has(c) ? Future.succeededFuture() : joinExternally(c, 1)))));
       return Future.join(joins);
     }).mapEmpty();
   }
@@ -115,7 +137,21 @@ final class E2eeMembership {
     inbound.enqueue(welcome.channelId(), () -> join(welcome));
   }
 
+  /** Joins from the inbox's Welcomes for the channel; concurrent callers (sends, the receive chain) share one run. */
   private Future<Void> joinFromWelcomes(UUID channelId) {
+    Future<Void> running = joining.get(channelId);
+    if (running != null) {
+      return running;
+    }
+    Future<Void> run = listAndJoin(channelId);
+    joining.put(channelId, run);
+    return run.eventually(() -> {
+      joining.remove(channelId, run);
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> listAndJoin(UUID channelId) {
     return mls.welcomes().compose(welcomes -> {
       Future<Void> chain = Future.succeededFuture();
       for (MlsApi.Welcome w : welcomes) {
@@ -147,9 +183,9 @@ final class E2eeMembership {
     return mls.groupInfo(channelId, 0).compose(group -> states.refreshMembers(channelId, null)
         .compose(m -> states.joinExternally(channelId, group.groupInfo(), group.ratchetTree()))
         .compose(join -> trackFrom(channelId, group.seq()).map(join)))
-        .compose(join -> outbound.sendCommit(channelId, "x-" + UUID.randomUUID(), join.commit(), null,
-                join.session().groupInfo(), join.session().ratchetTree())
-            .compose(ack -> states.joined(join))
+        .compose(built -> outbound.sendCommit(channelId, "x-" + UUID.randomUUID(), built.join().commit(), null,
+                built.groupInfo(), built.ratchetTree())
+            .compose(ack -> states.joined(built.join()))
             .recover(err -> states.forget(channelId).compose(v -> err instanceof SendRefused r
                 && "stale_epoch".equals(r.code()) && attempt < E2eeOutbound.ATTEMPTS
                 ? joinExternally(channelId, attempt + 1) : Future.failedFuture(err))));

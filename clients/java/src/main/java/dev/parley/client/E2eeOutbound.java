@@ -29,6 +29,7 @@ final class E2eeOutbound {
   private final Outbox outbox;
   private final Inbox inbox;
   private final E2eeInbound inbound;
+  private final java.util.Map<UUID, Future<Void>> commitFlows = new java.util.HashMap<>();
   /** Commits the removal of stray leaves (members removed, devices deleted): set by {@link E2eeMembership}. */
   Function<UUID, Future<Void>> removeStrays = channel -> Future.succeededFuture();
   /** Makes sure this device has a session for a channel before it sends there. */
@@ -55,10 +56,21 @@ final class E2eeOutbound {
    * {@code change} answers null (nothing to do any more, e.g. another device already made the change).
    */
   Future<Void> commit(UUID channelId, Function<ChannelSession, PendingCommit> change) {
-    return attempt(1, channelId, () -> states.build(channelId, change).compose(pending -> pending == null
+    // One commit flow per channel at a time: a second build would replace the pending commit of the first, whose
+    // echo on the log would then not match and fork this device off the group.
+    Future<Void> previous = commitFlows.getOrDefault(channelId, Future.succeededFuture());
+    Future<Void> flow = previous.transform(ar -> commitNow(channelId, change));
+    Future<Void> settled = flow.otherwiseEmpty();
+    commitFlows.put(channelId, settled);
+    settled.onComplete(ar -> commitFlows.remove(channelId, settled));
+    return flow;
+  }
+
+  private Future<Void> commitNow(UUID channelId, Function<ChannelSession, PendingCommit> change) {
+    return attempt(1, channelId, () -> states.build(channelId, change).compose(built -> built == null
         ? Future.succeededFuture()
-        : sendCommit(channelId, "k-" + UUID.randomUUID(), pending.commit(), pending.welcome(), pending.groupInfo(),
-            pending.ratchetTree()).compose(ack -> catchUp(channelId, pending.epoch()))));
+        : sendCommit(channelId, "k-" + UUID.randomUUID(), built.commit(), built.welcome(), built.groupInfo(),
+            built.ratchetTree()).compose(ack -> catchUp(channelId, built.epoch()))));
   }
 
   /** Sends a commit frame (docs/e2ee.md §3); completes with the ack. */

@@ -4,14 +4,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -31,14 +25,7 @@ import java.util.function.Supplier;
  * one Vert.x context; public methods may be called from any thread.
  */
 public final class ParleyClient {
-  private static final Logger LOG = LoggerFactory.getLogger(ParleyClient.class);
   private static final long RESEND_AFTER_MS = 5_000;
-  private static final long PING_MS = 15_000;
-  private static final int CLOSE_REVOKED = 4003;
-  private static final int CLOSE_TOKEN_EXPIRED = 4005;
-  /** A fresh token is fetched and sent over the socket at this share of the current one's remaining lifetime. */
-  private static final double REFRESH_AT = 0.8;
-  private static final long REFRESH_RETRY_MS = 5_000;
 
   /**
    * Where to connect and as whom. With an empty {@code gatewayUrls} the client asks service discovery
@@ -52,41 +39,29 @@ public final class ParleyClient {
   private final WebClient web;
   private final Context ctx;
   private final Options options;
-  private final WebSocketClient wsClient;
   private final RestApi rest;
+  private final TokenRefresher tokens;
+  private final Connection connection;
   private final Outbox outbox;
   private final Inbox inbox;
   private final List<JsonObject> errors = new CopyOnWriteArrayList<>();
   private Consumer<JsonObject> frameListener = f -> { };
-  private Consumer<Throwable> connectFailureListener = err -> { };
-  private IntConsumer closeListener = code -> { };
-  private WebSocket ws;
-  private boolean ready;
-  private boolean closing;
-  private volatile int lastCloseCode = -1;
-  private int urlIndex;
-  private int connects;
-  private String gatewayNode;
   private Promise<Void> firstReady = Promise.promise();
   private Consumer<Message> messageHandler = m -> { };
   private BiConsumer<Message, Throwable> undecryptableHandler = (m, err) -> { };
   private Path e2eeDir;
   private E2ee e2ee;
-  private volatile String accessToken;
-  private Supplier<Future<String>> tokenSource;
-  private long refreshTimer = -1;
 
   private ParleyClient(Vertx vertx, Options options, WebClient web) {
     this.vertx = vertx;
     this.web = web;
     this.ctx = vertx.getOrCreateContext();
     this.options = options;
-    this.accessToken = options.accessToken();
-    this.wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(4 * 1024 * 1024)
-        .setMaxFrameSize(4 * 1024 * 1024).setConnectTimeout(3_000));
     this.rest = new RestApi(web, options.restBaseUrl());
-    this.outbox = new Outbox(vertx, RESEND_AFTER_MS, this::write);
     this.inbox = new Inbox(vertx, rest, options.accessToken(), options.deviceId());
+    this.tokens = new TokenRefresher(vertx, options.deviceId(), options.accessToken(), inbox::token);
+    this.connection = new Connection(vertx, options, rest, tokens, this::onFrame);
+    this.outbox = new Outbox(vertx, RESEND_AFTER_MS, connection::write);
     inbox.handler = m -> {
       if (e2ee == null) {
         messageHandler.accept(m);
@@ -147,13 +122,13 @@ public final class ParleyClient {
 
   /** Sees every failed connect attempt (refused upgrade, timeout, no gateway assigned), before the retry. */
   public ParleyClient onConnectFailure(Consumer<Throwable> listener) {
-    this.connectFailureListener = listener;
+    connection.connectFailureListener = listener;
     return this;
   }
 
   /** Sees every socket that closed, with its close code (-1: none), before any reconnect. */
   public ParleyClient onSocketClosed(IntConsumer listener) {
-    this.closeListener = listener;
+    connection.closeListener = listener;
     return this;
   }
 
@@ -164,13 +139,13 @@ public final class ParleyClient {
    * gateway closes the socket with 4005 when the token expires.
    */
   public ParleyClient refreshTokensWith(Supplier<Future<String>> freshToken) {
-    this.tokenSource = freshToken;
+    tokens.source(freshToken);
     return this;
   }
 
   /** The access token the client uses now (changes when it refreshed). */
   public String accessToken() {
-    return accessToken;
+    return tokens.token();
   }
 
   public ParleyClient onChainViolation(Consumer<Throwable> handler) {
@@ -181,7 +156,7 @@ public final class ParleyClient {
   /** Connects; completes at the first {@code ready}. Later drops reconnect on their own until {@link #close}. */
   public Future<Void> connect() {
     return onCtx(() -> openE2ee().compose(v -> {
-      dial();
+      connection.dial();
       return firstReady.future();
     }));
   }
@@ -213,7 +188,7 @@ public final class ParleyClient {
 
   /** Writes any text frame as is (tests of the server's refusals). */
   public Future<Void> sendRaw(String text) {
-    return onCtx(() -> ws == null ? Future.failedFuture("not connected") : ws.writeTextMessage(text));
+    return onCtx(() -> connection.writeAny(text) ? Future.succeededFuture() : Future.failedFuture("not connected"));
   }
 
   /** Starts tracking a channel from a known position (default: from its beginning). */
@@ -235,11 +210,11 @@ public final class ParleyClient {
   }
 
   public int connects() {
-    return connects;
+    return connection.connects();
   }
 
   public String gatewayNode() {
-    return gatewayNode;
+    return connection.gatewayNode();
   }
 
   public Future<Integer> pendingCount() {
@@ -251,123 +226,16 @@ public final class ParleyClient {
    * unacknowledged and syncs its channels (reconnect-storm tests). A no-op while no socket is open.
    */
   public Future<Void> disconnect() {
-    return onCtx(() -> ws == null ? Future.succeededFuture() : ws.close());
+    return onCtx(connection::drop);
   }
 
   public Future<Void> close() {
-    return onCtx(() -> {
-      closing = true;
-      return ws == null ? Future.succeededFuture() : ws.close();
-    });
-  }
-
-  private void dial() {
-    Future<String> target = options.gatewayUrls().isEmpty()
-        ? rest.gateway(accessToken, gatewayNode)
-        : Future.succeededFuture(options.gatewayUrls().get(urlIndex % options.gatewayUrls().size()));
-    target.onComplete(t -> {
-      if (t.succeeded()) {
-        dial(t.result());
-      } else if (!closing) {
-        LOG.debug("device {}: no gateway assignment yet: {}", options.deviceId(), t.cause().toString());
-        connectFailureListener.accept(t.cause());
-        redial();
-      }
-    });
-  }
-
-  private void dial(String url) {
-    WebSocketConnectOptions connect = new WebSocketConnectOptions().setAbsoluteURI(url)
-        .addHeader("Authorization", "Bearer " + accessToken);
-    wsClient.connect(connect).onComplete(ar -> {
-      if (ar.succeeded() && !closing) {
-        attach(ar.result());
-      } else if (!closing) {
-        LOG.debug("device {}: connect to {} failed: {}", options.deviceId(), url, ar.cause().toString());
-        connectFailureListener.accept(ar.cause());
-        redial();
-      }
-    });
-  }
-
-  private void redial() {
-    urlIndex++;
-    vertx.setTimer(200L + Math.min(connects, 5) * 100L, t -> {
-      if (!closing && ws == null) {
-        dial();
-      }
-    });
-  }
-
-  private void attach(WebSocket socket) {
-    ws = socket;
-    socket.textMessageHandler(this::onFrame);
-    socket.exceptionHandler(err -> LOG.debug("device {}: socket error {}", options.deviceId(), err.toString()));
-    socket.closeHandler(v -> closed(socket, -1));
-  }
-
-  private void closed(WebSocket socket, long pingTimer) {
-    vertx.cancelTimer(pingTimer);
-    if (ws == socket) {
-      ws = null;
-      ready = false;
-      lastCloseCode = socket.closeStatusCode() == null ? -1 : socket.closeStatusCode();
-      closeListener.accept(lastCloseCode);
-      if (lastCloseCode == CLOSE_REVOKED) {
-        // The device was removed: its token is refused from now on, reconnecting cannot help.
-        closing = true;
-      }
-      if (lastCloseCode == CLOSE_TOKEN_EXPIRED && tokenSource != null && !closing) {
-        // Refreshing over the socket did not make it in time: reconnect with a fresh token.
-        tokenSource.get().onSuccess(this::useToken).onComplete(ar -> redial());
-      } else if (!closing) {
-        redial();
-      }
-    }
-  }
-
-  /** Arms the next refresh at {@link #REFRESH_AT} of the current token's remaining lifetime. */
-  private void scheduleRefresh(long delayOverrideMs) {
-    vertx.cancelTimer(refreshTimer);
-    long exp = expiresAtMs(accessToken);
-    if (tokenSource == null || exp < 0) {
-      return;
-    }
-    long delay = delayOverrideMs >= 0 ? delayOverrideMs
-        : Math.max(1_000, (long) ((exp - System.currentTimeMillis()) * REFRESH_AT));
-    refreshTimer = vertx.setTimer(delay, t -> tokenSource.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        useToken(ar.result());
-        if (ws != null) {
-          ws.writeTextMessage(new JsonObject().put("type", "auth").put("token", ar.result()).encode());
-        }
-      } else {
-        LOG.debug("device {}: token refresh failed, retrying: {}", options.deviceId(), ar.cause().toString());
-        scheduleRefresh(REFRESH_RETRY_MS);
-      }
-    }));
-  }
-
-  private void useToken(String fresh) {
-    accessToken = fresh;
-    inbox.token(fresh);
-  }
-
-  /** The {@code exp} of a JWT in epoch ms, or -1 when it cannot be read (then no refresh is scheduled). */
-  static long expiresAtMs(String token) {
-    try {
-      String[] parts = token.split("\\.");
-      JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
-          java.nio.charset.StandardCharsets.UTF_8));
-      return claims.getLong("exp") * 1_000;
-    } catch (RuntimeException e) {
-      return -1;
-    }
+    return onCtx(connection::close);
   }
 
   /** The close code of the last socket that closed (-1: none, or closed without a code). */
   public int lastCloseCode() {
-    return lastCloseCode;
+    return connection.lastCloseCode();
   }
 
   private void onFrame(String text) {
@@ -381,44 +249,20 @@ public final class ParleyClient {
       case "ack" -> onAck(f);
       case "msg" -> inbox.offer(Message.fromJson(f));
       case "error" -> onError(f);
-      case "auth.ok" -> scheduleRefresh(-1);
+      case "auth.ok" -> tokens.schedule(-1, connection::writeAny);
       default -> { }
     }
   }
 
   private void onReady(JsonObject f) {
-    ready = true;
-    connects++;
-    gatewayNode = f.getString("nodeId");
+    connection.readied(f, () -> outbox.resendStale(System.currentTimeMillis()));
     outbox.transmitAll();
     inbox.syncAll();
     if (e2ee != null) {
       e2ee.connected();
     }
-    long timer = vertx.setPeriodic(PING_MS, t -> {
-      if (ws != null) {
-        ws.writeTextMessage(new JsonObject().put("type", "ping").encode());
-      }
-    });
-    WebSocket socket = ws;
-    socket.closeHandler(v -> closed(socket, timer));
-    vertx.setPeriodic(1_000, t -> {
-      if (ws != socket) {
-        vertx.cancelTimer(t);
-        return;
-      }
-      outbox.resendStale(System.currentTimeMillis());
-    });
-    scheduleRefresh(-1);
+    tokens.schedule(-1, connection::writeAny);
     firstReady.tryComplete();
-  }
-
-  private boolean write(String frame) {
-    if (ws == null || !ready) {
-      return false;
-    }
-    ws.writeTextMessage(frame);
-    return true;
   }
 
   private void onAck(JsonObject f) {

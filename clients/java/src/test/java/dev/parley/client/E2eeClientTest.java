@@ -186,6 +186,28 @@ class E2eeClientTest {
     assertThat(c1.texts(group)).noneMatch(t -> t.endsWith("secret"));
   }
 
+  @Test
+  @DisplayName("a group whose other member has no device yet: no group until one connects, a send says why; the "
+      + "peer's device makes the group when it connects and both read what follows")
+  void peerWithoutKeyPackages() {
+    UUID alice = UUID.randomUUID();
+    UUID bob = UUID.randomUUID();
+    Dev a1 = dev("a1", alice);
+    UUID channel = await(a1.client().e2ee().createGroup("later", List.of(bob)));
+    assertThat(await(a1.client().e2ee().epoch(channel))).isEqualTo(-1);
+    Throwable refused = a1.client().send(channel, "application", "too early".getBytes(StandardCharsets.UTF_8))
+        .toCompletionStage().toCompletableFuture().handle((ok, err) -> err).join();
+    assertThat(refused).hasMessageContaining("no MLS group yet");
+
+    Dev b1 = dev("b1", bob);
+    eventually(() -> await(a1.client().e2ee().epoch(channel)) == 1, () -> "a1 not in the group b1 made");
+    await(a1.client().send(channel, "application", "hello bob".getBytes(StandardCharsets.UTF_8)));
+    await(b1.client().send(channel, "application", "hello alice".getBytes(StandardCharsets.UTF_8)));
+    eventually(() -> b1.texts(channel).size() == 2 && a1.texts(channel).size() == 2,
+        () -> "a1 " + a1.texts(channel) + " b1 " + b1.texts(channel));
+    assertThat(a1.texts(channel)).isEqualTo(b1.texts(channel));
+  }
+
   static <T> T await(Future<T> f) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * still accepts as opaque bytes) and must be found in Kafka and Cassandra, the stores that hold payloads.
  */
 class E2eeAtRestIT {
+  /** Where the running services keep their data and logs (as for the kill tests: README, "Tests"). */
   private static final Path PARLEY_HOME = Path.of(System.getenv().getOrDefault("PARLEY_HOME",
       Path.of("..", "..", ".parley").toAbsolutePath().normalize().toString()));
   private static final String NOTIFICATIONS = "parley.notifications.it-" + UUID.randomUUID();
@@ -67,14 +68,14 @@ class E2eeAtRestIT {
     java.util.Map<String, String> pushEnv = java.util.Map.of("PARLEY_KAFKA_NOTIFICATIONS_TOPIC", NOTIFICATIONS,
         "PARLEY_PUSH_ENDPOINT_OVERRIDE", "http://127.0.0.1:" + snsPort, "PARLEY_PUSH_CONSUMER_GROUP",
         "parley-push-it-" + UUID.randomUUID(), "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test");
-    JsonObject pushConf = fx.nodeConf(NodeProcess.freePort(), new JsonObject());
-    NodeProcess gw = fx.startGateway("ar-gw", new JsonObject());
-    NodeProcess msg = NodeProcess.start("ar-msg", fx.cluster, fx.hzPort, List.of("message"), pushConf, pushEnv);
-    fx.nodes.put("ar-msg", msg);
-    NodeProcess push = NodeProcess.start("ar-push", fx.cluster, fx.hzPort, List.of("push"), pushConf, pushEnv);
-    fx.nodes.put("ar-push", push);
-    NodeProcess api = fx.startApi("ar-api");
-    fx.awaitReady(gw, msg, push, api);
+    // One node JVM with every role this test needs (the machine is shared).
+    int port = NodeProcess.freePort();
+    fx.gatewayPorts.put("ar-gw", port);
+    JsonObject conf = fx.nodeConf(port, new JsonObject().put("api", new JsonObject().put("port", fx.apiPort)));
+    NodeProcess node = NodeProcess.start("ar-gw", fx.cluster, fx.hzPort, List.of("gateway", "message", "push", "api"),
+        conf, pushEnv);
+    fx.nodes.put("ar-gw", node);
+    node.await("/ready", r -> r.status() == 200, Duration.ofSeconds(300));
     deps = DependencyClients.create(fx.vertx, fx.config, EnumSet.of(Dependency.REDIS, Dependency.POSTGRES));
   }
 
@@ -181,8 +182,9 @@ class E2eeAtRestIT {
       throw new AssertionError(dir + " is not a directory: set PARLEY_HOME to the running services' home");
     }
     try (Stream<Path> files = Files.walk(dir)) {
+      // Kafka preallocates its .index/.timeindex files (sparse, 10 MB each): only the .log segments hold records.
       for (Path f : files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().startsWith(prefix))
-          .toList()) {
+          .filter(f -> !f.getFileName().toString().endsWith("index")).toList()) {
         byte[] bytes;
         try {
           bytes = Files.readAllBytes(f);

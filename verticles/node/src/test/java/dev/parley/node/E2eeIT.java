@@ -78,11 +78,10 @@ class E2eeIT {
   @BeforeAll
   static void startCluster() throws Exception {
     fx = new MessagePathFixture(27_401);
-    NodeProcess gwA = fx.startGateway("e2-gw-a", new io.vertx.core.json.JsonObject());
-    NodeProcess gwB = fx.startGateway("e2-gw-b", new io.vertx.core.json.JsonObject());
-    NodeProcess msg = fx.startMessage("e2-msg");
-    NodeProcess api = fx.startApi("e2-api");
-    fx.awaitReady(gwA, gwB, msg, api);
+    // Two node JVMs (the machine is shared): A runs a gateway, the message role (the Delivery Service) and the api;
+    // B a second gateway. Devices of one user sit on different gateways.
+    startNode("e2-gw-a", List.of("gateway", "message", "api"));
+    startNode("e2-gw-b", List.of("gateway"));
     stateRoot = Files.createTempDirectory("parley-e2ee-it");
     MessagePathFixture.Device ua = fx.user();
     MessagePathFixture.Device ub = fx.user();
@@ -93,6 +92,20 @@ class E2eeIT {
     b2 = connect("b2", fx.device(ub.userId()), "e2-gw-a");
     c1 = connect("c1", uc, "e2-gw-a");
     c2 = connect("c2", fx.device(uc.userId()), "e2-gw-b");
+  }
+
+  static void startNode(String id, List<String> roles) throws Exception {
+    int port = NodeProcess.freePort();
+    fx.gatewayPorts.put(id, port);
+    io.vertx.core.json.JsonObject extra = new io.vertx.core.json.JsonObject();
+    if (roles.contains("api")) {
+      extra.put("api", new io.vertx.core.json.JsonObject().put("port", fx.apiPort).put("rateLimit",
+          new io.vertx.core.json.JsonObject().put("loginPerAccount", 100_000).put("loginPerAddress", 100_000)
+              .put("signupPerAddress", 100_000)));
+    }
+    NodeProcess n = NodeProcess.start(id, fx.cluster, fx.hzPort, roles, fx.nodeConf(port, extra));
+    fx.nodes.put(id, n);
+    n.await("/ready", r -> r.status() == 200, Duration.ofSeconds(300));
   }
 
   @AfterAll
@@ -194,7 +207,7 @@ class E2eeIT {
     send(b1, group, "secret after a2 was removed");
     allSee(group, List.of(a1, c2), 20);
     byte[] captured = ciphertextOf(group, "secret after a2 was removed", b1);
-    assertCannotDecrypt(copy, a2, group, captured);
+    assertCannotDecrypt(copy, a2, group, captured, "secret after a2 was removed");
   }
 
   @Test
@@ -210,7 +223,7 @@ class E2eeIT {
     send(b2, group, "secret after c was removed");
     allSee(group, List.of(a1, b1), 21);
     byte[] captured = ciphertextOf(group, "secret after c was removed", b2);
-    assertCannotDecrypt(copy, c1, group, captured);
+    assertCannotDecrypt(copy, c1, group, captured, "secret after c was removed");
     assertThat(c1.texts(group)).noneMatch(t -> t.contains("secret after c"));
     assertThat(c2.texts(group)).noneMatch(t -> t.contains("secret after c"));
   }
@@ -235,8 +248,27 @@ class E2eeIT {
     assertThat(await(a1.client().e2ee().epoch(group))).as("one commit won")
         .isEqualTo(before + 1);
     send(d2, group, "hello from d2");
-    allSee(group, List.of(a1, b1, b2, d1), 22);
+    allSee(group, List.of(a1, b1, b2), 22);
+    eventually(Duration.ofSeconds(30), () -> !d1.texts(group).isEmpty(), () -> "d1 got nothing");
     assertThat(d1.texts(group)).containsExactly(a1.texts(group).get(a1.texts(group).size() - 1));
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("a DM with a peer who has no device keys yet: the peer's device makes the group when it first "
+      + "connects, and both read what is sent afterwards")
+  void peerWithoutKeyPackagesJoinsLater() {
+    MessagePathFixture.Device ue = fx.user();
+    UUID late = await(a1.client().e2ee().openDirect(ue.userId()));
+    assertThat(await(a1.client().e2ee().epoch(late))).as("no group while nobody else has KeyPackages").isEqualTo(-1);
+    Dev e1 = connect("e1", ue, "e2-gw-b");
+    eventually(Duration.ofSeconds(30), () -> await(a1.client().e2ee().epoch(late)) >= 1
+        && await(e1.client().e2ee().epoch(late)) >= 1, () -> "no group made by e1's device");
+    send(a1, late, "hello e");
+    send(e1, late, "hello a");
+    eventually(Duration.ofSeconds(30), () -> e1.texts(late).size() == 2 && a1.texts(late).size() == 2,
+        () -> "e1 " + e1.texts(late) + " a1 " + a1.texts(late));
+    assertThat(e1.texts(late)).isEqualTo(a1.texts(late));
   }
 
   // ---- helpers
@@ -262,7 +294,7 @@ class E2eeIT {
   }
 
   /** Restores the device's MLS state as it was before its removal and tries to decrypt: it must fail. */
-  private static void assertCannotDecrypt(Path copy, Dev d, UUID channel, byte[] ciphertext) {
+  private static void assertCannotDecrypt(Path copy, Dev d, UUID channel, byte[] ciphertext, String text) {
     StateDir state = new StateDir(copy);
     Map<UUID, byte[]> known = state.readKnownKeys();
     MlsDevice device = MlsDevice.restore(state.readDevice().orElseThrow(), id -> Optional.ofNullable(known.get(id)),
@@ -271,7 +303,7 @@ class E2eeIT {
     assertThat(session.members()).as(d.name() + "'s old state still had it in the group").contains(d.device().deviceId());
     assertThatThrownBy(() -> session.decrypt(ciphertext)).as(d.name() + " decrypting after its removal")
         .isInstanceOf(MlsException.class);
-    assertThat(d.texts(channel)).noneMatch(t -> t.contains("secret after"));
+    assertThat(d.texts(channel)).noneMatch(t -> t.contains(text));
   }
 
   private static void status(String base, String method, String path, String token, int expected) {

@@ -26,6 +26,17 @@ import java.util.function.Function;
  */
 public final class ChannelStates {
 
+  /**
+   * A commit ready to send (docs/e2ee.md §3), with the next epoch's GroupInfo and tree — all made on the serial
+   * queue: signing the GroupInfo uses BC's shared signer.
+   */
+  public record BuiltCommit(byte[] commit, byte[] welcome, byte[] groupInfo, byte[] ratchetTree, long epoch) {
+  }
+
+  /** An external join ready to send: the commit, and the GroupInfo and tree of the epoch it leads to. */
+  public record BuiltJoin(ExternalJoin join, byte[] groupInfo, byte[] ratchetTree) {
+  }
+
   /** What handling a commit from the log did; {@code skipped}: it was older than the session (already applied). */
   public record CommitOutcome(boolean skipped, boolean noSession, HandledCommit handled) {
   }
@@ -141,14 +152,16 @@ public final class ChannelStates {
   }
 
   /** Builds a commit on the channel's current epoch (the change decides what, from the session); saved pending. */
-  public Future<PendingCommit> build(UUID channelId, Function<ChannelSession, PendingCommit> change) {
+  public Future<BuiltCommit> build(UUID channelId, Function<ChannelSession, PendingCommit> change) {
     return device.serial.run(() -> {
       ChannelSession s = active(channelId);
       PendingCommit pending = change.apply(s);
-      if (pending != null) {
-        save(s);
+      if (pending == null) {
+        return null;
       }
-      return pending;
+      save(s);
+      return new BuiltCommit(pending.commit(), pending.welcome(), pending.groupInfo(), pending.ratchetTree(),
+          pending.epoch());
     });
   }
 
@@ -174,11 +187,11 @@ public final class ChannelStates {
   }
 
   /** Builds an external join; the session is kept but only saved once {@link #joined} says the DS accepted it. */
-  public Future<ExternalJoin> joinExternally(UUID channelId, byte[] groupInfo, byte[] ratchetTree) {
+  public Future<BuiltJoin> joinExternally(UUID channelId, byte[] groupInfo, byte[] ratchetTree) {
     return device.serial.run(() -> {
       ExternalJoin join = device.device.joinExternally(channelId, groupInfo, ratchetTree);
       sessions.put(channelId, join.session());
-      return join;
+      return new BuiltJoin(join, join.session().groupInfo(), join.session().ratchetTree());
     });
   }
 
