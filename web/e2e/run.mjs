@@ -211,8 +211,10 @@ try {
   const firstPage = await messageCount(bob);
   if (firstPage >= 60 || firstPage < 10) fail(`first history page after reload has ${firstPage} messages`);
   for (let i = 0; i < 5 && !(await bob.page.$$eval('[data-testid=message]', (els) => els.some((e) => e.textContent.includes('hello team from alice')))); i++) {
+    const before = await messageCount(bob); // counted before the click: the page may load faster than we look
     await bob.page.getByTestId('btn-older').click();
-    await bob.page.waitForFunction((n) => document.querySelectorAll('[data-testid=message]').length > n, await messageCount(bob), { timeout: WAIT });
+    await bob.page.waitForFunction((n) => document.querySelectorAll('[data-testid=message]').length > n, before, { timeout: WAIT })
+      .catch(async () => fail(`"Load older" did not add messages (still ${await messageCount(bob)})`));
   }
   await sees(bob, 'hello team from alice');
   await snap(bob, 'reload-history');

@@ -50,7 +50,7 @@ export class ApiError extends Error {
     super(message);
   }
   get sessionOver(): boolean {
-    return ['invalid_refresh_token', 'refresh_token_reused', 'device_revoked', 'session_expired'].includes(this.code);
+    return ['invalid_refresh_token', 'refresh_token_reused', 'device_revoked', 'token_revoked', 'session_expired'].includes(this.code);
   }
 }
 

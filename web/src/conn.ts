@@ -35,6 +35,8 @@ export class Connection {
   private firstGateway: Gateway | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private pinger: ReturnType<typeof setInterval> | undefined;
+  private authTimer: ReturnType<typeof setTimeout> | undefined;
+  private authId = 0;
   private readonly outbox = new Map<string, Pending>();
   private generation = 0;
   private connectedOnce = false;
@@ -57,6 +59,7 @@ export class Connection {
     this.stopped = true;
     this.generation++;
     clearTimeout(this.timer);
+    clearTimeout(this.authTimer);
     clearInterval(this.pinger);
     this.ws?.close(1000);
     this.ws = null;
@@ -95,6 +98,7 @@ export class Connection {
     ws.onclose = (ev) => {
       if (gen !== this.generation) return;
       clearInterval(this.pinger);
+      clearTimeout(this.authTimer);
       this.ws = null;
       if (ev.code === 4003) { this.end('This device was removed from your account. Please log in again.'); return; }
       if (ev.code === 4001) {
@@ -123,6 +127,7 @@ export class Connection {
         let n = 0;
         this.pinger = setInterval(() => this.raw(frames.ping(++n)), every);
         this.events.state('online', `Connected (${f.nodeId})`);
+        this.scheduleAuth();
         for (const p of this.outbox.values()) this.transmit(p);
         this.events.ready(f.nodeId, first);
         break;
@@ -142,6 +147,22 @@ export class Connection {
         break;
     }
     this.events.frame(f);
+  }
+
+  /**
+   * The gateway closes a socket whose access token expired (4005) unless an `auth` frame brings a fresh one first
+   * (docs/protocol.md "Token expiry"): at 80 % of the token's remaining life, refresh it and hand it over.
+   */
+  private scheduleAuth(): void {
+    clearTimeout(this.authTimer);
+    const exp = tokenExp(this.api.session?.accessToken);
+    if (exp === null) return;
+    const delay = Math.max(5000, (exp * 1000 - Date.now()) * 0.8);
+    this.authTimer = setTimeout(() => {
+      void this.api.refresh().then(() => {
+        if (this.raw(JSON.stringify({ type: 'auth', token: this.api.session!.accessToken, id: ++this.authId }))) this.scheduleAuth();
+      }).catch(() => undefined); // a failed refresh ends the session (Api) or the 4005 close reconnects
+    }, delay);
   }
 
   private sendError(f: ErrorFrame): void {
@@ -203,12 +224,17 @@ export class Connection {
 
 function key(channelId: string, clientMsgId: string): string { return `${channelId}/${clientMsgId}`; }
 
-function tokenExpiresSoon(token: string | undefined): boolean {
-  if (!token) return true;
+function tokenExp(token: string | undefined): number | null {
+  if (!token) return null;
   try {
     const body = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
-    return typeof body.exp !== 'number' || body.exp * 1000 < Date.now() + 30000;
+    return typeof body.exp === 'number' ? body.exp : null;
   } catch {
-    return true;
+    return null;
   }
+}
+
+function tokenExpiresSoon(token: string | undefined): boolean {
+  const exp = tokenExp(token);
+  return exp === null || exp * 1000 < Date.now() + 30000;
 }

@@ -79,6 +79,21 @@ describe('Connection', () => {
     conn.stop();
   });
 
+  it('hands a refreshed access token to the socket before the old one expires (auth frame)', async () => {
+    const api = fakeApi([]);
+    let refreshed = 0;
+    (api as unknown as { refresh: () => Promise<void> }).refresh = async () => { refreshed++; };
+    const conn = new Connection(api, { state: () => undefined, frame: () => undefined, ready: () => undefined });
+    conn.start();
+    await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(1));
+    FakeSocket.all[0].open('gw-1');
+    await vi.advanceTimersByTimeAsync(0.8 * 3600 * 1000 + 1000);
+    expect(refreshed).toBe(1);
+    const auth = FakeSocket.all[0].sent.map((t) => JSON.parse(t)).filter((f) => f.type === 'auth');
+    expect(auth).toEqual([{ type: 'auth', token: api.session!.accessToken, id: 1 }]);
+    conn.stop();
+  });
+
   it('ends the session on close 4003 (device removed) without reconnecting', async () => {
     const states: [ConnState, string][] = [];
     const conn = new Connection(fakeApi([]), { state: (s, d) => states.push([s, d]), frame: () => undefined, ready: () => undefined });

@@ -51,7 +51,7 @@ class ImportRulesTest {
     classes().that().resideInAPackage("dev.parley.shared..").should().resideInAnyPackage("dev.parley.shared",
             "dev.parley.shared.auth", "dev.parley.shared.config", "dev.parley.shared.deps",
             "dev.parley.shared.discovery", "dev.parley.shared.http", "dev.parley.shared.ids",
-            "dev.parley.shared.json", "dev.parley.shared.membership", "dev.parley.shared.metrics",
+            "dev.parley.shared.json", "dev.parley.shared.membership", "dev.parley.shared.metrics", "dev.parley.shared.net",
             "dev.parley.shared.presence", "dev.parley.shared.schema", "dev.parley.shared.session",
             "dev.parley.shared.text",
             // The SNS client factory, the worker-thread bridge of SDK calls and the push platforms: used by the api

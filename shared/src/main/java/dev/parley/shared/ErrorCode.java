@@ -115,6 +115,14 @@ public enum ErrorCode {
   /** The presence role did not answer in time. */
   PRESENCE_UNAVAILABLE("presence_unavailable", 503),
 
+  // Edges (issue 18, docs/api.md "Edges").
+  /** A WebSocket upgrade from a browser page whose Origin is not in edge.allowedOrigins (or without one, if so set). */
+  ORIGIN_NOT_ALLOWED("origin_not_allowed", 403),
+  /** An ops-port admin call without a valid operator token (Authorization: Bearer, edge.opsAdminToken). */
+  OPERATOR_TOKEN_REQUIRED("operator_token_required", 401),
+  /** An ops-port admin call from a non-loopback peer (edge.opsAdminRemote false), or admin is off (no token set). */
+  ADMIN_FORBIDDEN("admin_forbidden", 403),
+
   // Push registration (issue 14, docs/push.md).
   /** The platform is not one of apns, apns_sandbox, fcm, or this deployment has no application for it. */
   UNKNOWN_PUSH_PLATFORM("unknown_push_platform", 422),

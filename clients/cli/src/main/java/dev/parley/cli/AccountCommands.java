@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.client.ParleyClient;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,6 +99,12 @@ final class AccountCommands {
         UUID.fromString(pair.getString("deviceId")), pair.getString("accessToken"),
         s.clock().millis() + pair.getLong("accessTokenExpiresIn") * 1000, pair.getString("refreshToken"), e2ee);
     s.store.save(p);
+    if (e2ee) {
+      // A first connection registers the device's signature key and uploads its KeyPackages, so others can add this
+      // device to their chats right away (not only after its first message command).
+      ParleyClient client = Live.connect(s);
+      s.await(client.close());
+    }
     return p;
   }
 

@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * What the CLI puts in a message's payload (docs/cli.md, "Message content"): a UTF-8 JSON object, either
  * {@code {"text":"…"}} or {@code {"file":{<Attachment fields>,"name":"…"}}}. The payload is what {@code clients/java}
- * sends; the attachment's key is in it, so it is only as private as the message (end-to-end encrypted once the
- * client library encrypts every message, docs/e2ee.md). Anything else received is shown as raw text.
+ * sends (and, with E2EE, encrypts); the attachment's key is in it, so it is exactly as private as the message.
+ * Anything else received is shown as raw text.
  */
 public sealed interface Content {
   record Text(String text) implements Content {

@@ -68,6 +68,19 @@ public final class Errors {
     String message = String.valueOf(t.getMessage());
     Matcher status = HTTP_STATUS.matcher(message);
     if (status.find()) {
+      int brace = message.indexOf('{', status.end());
+      if (brace >= 0) {
+        try {
+          // The problem document the client library quotes: its code says more than the status.
+          io.vertx.core.json.JsonObject doc = new io.vertx.core.json.JsonObject(message.substring(brace));
+          if (doc.getString("code") != null) {
+            return toCliError(new ApiProblem(Integer.parseInt(status.group(1)), doc.getString("code"),
+                doc.getString("detail", "")));
+          }
+        } catch (RuntimeException notJson) {
+          // fall back to the status
+        }
+      }
       return new CliError(Exit.forHttpStatus(Integer.parseInt(status.group(1))), oneLine(t));
     }
     Matcher frame = FRAME_CODE.matcher(message);

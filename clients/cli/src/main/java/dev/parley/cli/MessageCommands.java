@@ -26,7 +26,13 @@ final class MessageCommands {
   static Ack send(Session s, UUID channel, byte[] payload) {
     ParleyClient client = Live.connect(s);
     try {
-      return s.await(client.send(channel, "application", payload));
+      Ack ack = s.await(client.send(channel, "application", payload));
+      if (s.profile().e2ee() && !s.localLog().awaitPosition(channel, ack.seq(), s.timeout)) {
+        // MLS lets no one decrypt their own message: the plaintext is kept when the log echoes it, in this process.
+        System.err.println("parley: warning: message #" + ack.seq() + " was sent but not kept locally; your own "
+            + "history will show it as undecryptable");
+      }
+      return ack;
     } finally {
       s.await(client.close());
     }

@@ -60,12 +60,15 @@ final class OpenCommand extends CommandBase {
     if (!noInput) {
       startInput(client, channel);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(client::close));
+    // Ctrl-C: close the socket cleanly. Removed again when the command ends by itself (Vert.x is closed by then).
+    Thread onCtrlC = new Thread(client::close);
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
     try {
       done.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    Runtime.getRuntime().removeShutdownHook(onCtrlC);
     // The read cursor of the last message shown is part of what this command does: wait for it before leaving.
     Future<JsonObject> read = lastRead.get();
     if (read != null) {
@@ -98,7 +101,11 @@ final class OpenCommand extends CommandBase {
     kept.subList(Math.max(0, kept.size() - last), kept.size()).forEach(this::show);
     goLive(kept.isEmpty() ? 0 : kept.get(kept.size() - 1).envelope().seq());
     // What arrived while the backlog was printed is kept already: show it too (show() drops what was shown).
-    s.localLog().read(channel, 0, 500).forEach(this::show);
+    s.localLog().read(channel, 0, 500).forEach(k -> {
+      if (show(k)) {
+        countLive();
+      }
+    });
     return client;
   }
 
@@ -116,7 +123,9 @@ final class OpenCommand extends CommandBase {
           Envelope e = new Envelope(m.channelId(), m.seq(), m.msgId(), m.hash(), m.senderUser(), m.senderDevice(),
               m.clientMsgId(), m.kind(), m.payload(), m.ts());
           if (show(new LocalLog.Kept(e, null))) {
+            // The read goes out before the count can end the command, which then waits for it.
             markRead(s, channel, m.seq());
+            countLive();
           }
         }
       }
@@ -124,8 +133,10 @@ final class OpenCommand extends CommandBase {
       @Override
       public void undecryptable(Message m, String reason) {
         if (channel.equals(m.channelId()) && live) {
-          show(new LocalLog.Kept(new Envelope(m.channelId(), m.seq(), m.msgId(), m.hash(), m.senderUser(),
-              m.senderDevice(), m.clientMsgId(), m.kind(), new byte[0], m.ts()), reason));
+          if (show(new LocalLog.Kept(new Envelope(m.channelId(), m.seq(), m.msgId(), m.hash(), m.senderUser(),
+              m.senderDevice(), m.clientMsgId(), m.kind(), new byte[0], m.ts()), reason))) {
+            countLive();
+          }
         }
       }
     };
@@ -138,10 +149,14 @@ final class OpenCommand extends CommandBase {
     }
     shownUpTo = k.envelope().seq();
     printer.kept(k);
+    return true;
+  }
+
+  /** One more new message shown since going live (ends the command at {@code --count}). */
+  private void countLive() {
     if (live && count > 0) {
       done.countDown();
     }
-    return true;
   }
 
   /** Runs on the client's event loop: marks read without waiting for the answer. */

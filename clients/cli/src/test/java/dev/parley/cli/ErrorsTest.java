@@ -35,6 +35,10 @@ class ErrorsTest {
     assertThat(exit(new RuntimeException(new ConnectException("Connection refused")))).isEqualTo(Exit.UNAVAILABLE);
     assertThat(exit(new UpgradeRejectedException("no", 401, null, null))).isEqualTo(Exit.AUTH);
     assertThat(exit(new IllegalStateException("history failed with HTTP 403: {}"))).isEqualTo(Exit.NOT_FOUND);
+    CliError notAdmin = Errors.toCliError(new IllegalStateException("add member failed with HTTP 403: "
+        + "{\"status\":403,\"code\":\"not_admin\",\"detail\":\"only admins\"}"));
+    assertThat(notAdmin.exit()).isEqualTo(Exit.NOT_FOUND);
+    assertThat(notAdmin.getMessage()).isEqualTo("only the group's admins can do that (not_admin)");
     assertThat(exit(new IllegalStateException("not_a_member: not a member of the channel"))).isEqualTo(Exit.NOT_FOUND);
     assertThat(exit(new IllegalStateException("payload_too_large: too big"))).isEqualTo(Exit.USAGE);
     assertThat(exit(new IOException("attachment chunk 0 failed authentication"))).isEqualTo(Exit.OTHER);

@@ -74,6 +74,15 @@ public final class ConfigReader {
     return List.copyOf(out);
   }
 
+  /** An array of non-blank strings that may be empty (e.g. an allow-list that allows nothing by default). */
+  public List<String> optionalStringList(String path) {
+    Object value = raw(path);
+    if (value instanceof JsonArray array && array.isEmpty()) {
+      return List.of();
+    }
+    return stringList(path);
+  }
+
   private Object raw(String path) {
     Object current = root;
     for (String segment : path.split("\\.")) {

@@ -14,7 +14,7 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
                            KafkaConfig kafka, EtcdConfig etcd, AuthConfig auth, ApiConfig api,
                            GatewayConfig gateway, MessageConfig message, DiscoveryConfig discovery,
                            PresenceConfig presence, ChatConfig chats, PushConfig push,
-                           MediaConfig media, MlsConfig mls, WebConfig web) {
+                           MediaConfig media, MlsConfig mls, WebConfig web, EdgeConfig edge) {
 
   public record NodeConfig(String id, Set<Role> roles, String region, String opsHost, int opsPort,
                            int dependencyTimeoutMs) {
@@ -43,8 +43,14 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
                                 int replicationFactor, int messageBucketSize) {
   }
 
+  /**
+   * {@code consumerSessionTimeoutMs}: how long the group coordinator waits for a silent consumer (a killed message
+   * or push node) before moving its partitions; it must be at least the broker's {@code group.min.session.timeout.ms}
+   * (docs/reliability.md, "Message nodes").
+   */
   public record KafkaConfig(String bootstrapServers, String messagesTopic, int messagesPartitions,
-                            String notificationsTopic, int notificationsPartitions, int replicationFactor) {
+                            String notificationsTopic, int notificationsPartitions, int replicationFactor,
+                            int consumerSessionTimeoutMs) {
   }
 
   public record EtcdConfig(List<String> endpoints, String keyPrefix) {
@@ -97,9 +103,11 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
 
   /**
    * The message role: Kafka consumer group and poll size, the worker id of the msgId generator (-1 = derived from
-   * the node id) and the member cache lifetime.
+   * the node id), the member cache lifetime and how long a send's dedup row lives ({@code dedupTtlSeconds}: a resend
+   * of the same clientMsgId later than that is stored as a new message; it must exceed every client's resend window).
    */
-  public record MessageConfig(String consumerGroup, int maxPollRecords, int workerId, int memberCacheSeconds) {
+  public record MessageConfig(String consumerGroup, int maxPollRecords, int workerId, int memberCacheSeconds,
+                              int dedupTtlSeconds) {
   }
 
   /**
@@ -170,7 +178,8 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
         r.integer("cassandra.replicationFactor", 1, 9), r.integer("cassandra.messageBucketSize", 1, 10_000_000));
     KafkaConfig kafka = new KafkaConfig(r.string("kafka.bootstrapServers"), r.string("kafka.messagesTopic"),
         r.integer("kafka.messagesPartitions", 12, 10_000), r.string("kafka.notificationsTopic"),
-        r.integer("kafka.notificationsPartitions", 1, 10_000), r.integer("kafka.replicationFactor", 1, 9));
+        r.integer("kafka.notificationsPartitions", 1, 10_000), r.integer("kafka.replicationFactor", 1, 9),
+        r.integer("kafka.consumerSessionTimeoutMs", 1_000, 300_000));
     EtcdConfig etcd = new EtcdConfig(urls(r, "etcd.endpoints"), r.string("etcd.keyPrefix"));
     AuthConfig auth = new AuthConfig(r.string("auth.issuer"), r.string("auth.audience"),
         r.integer("auth.accessTokenTtlSeconds", 30, 86_400), r.integer("auth.clockSkewSeconds", 0, 60),
@@ -214,7 +223,7 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
     }
     MessageConfig message = new MessageConfig(r.string("message.consumerGroup"),
         r.integer("message.maxPollRecords", 1, 100_000), r.integer("message.workerId", -1, 1_023),
-        r.integer("message.memberCacheSeconds", 1, 86_400));
+        r.integer("message.memberCacheSeconds", 1, 86_400), r.integer("message.dedupTtlSeconds", 86_400, 630_720_000));
     PresenceConfig presence = new PresenceConfig(r.string("presence.host"), r.integer("presence.port", 0, 65535),
         r.integer("presence.heartbeatIntervalSeconds", 1, 3600), r.number("presence.graceFactor", 1.0, 10.0),
         r.integer("presence.sweepIntervalMs", 50, 60_000), r.integer("presence.sweepBatch", 1, 100_000),
@@ -224,7 +233,7 @@ public record ParleyConfig(NodeConfig node, PgConfig pg, RedisConfig redis, Cass
         r.integer("chats.stateRatePerSecond", 1, 10_000), r.integer("chats.stateBurst", 1, 10_000),
         r.integer("chats.indexSyncSeconds", 1, 86_400 * 7), r.integer("chats.maxPageSize", 1, 1_000));
     return new ParleyConfig(node, pg, redis, cassandra, kafka, etcd, auth, api, gateway, message, discovery, presence,
-        chats, push(r), MediaConfig.from(r), MlsConfig.from(r), WebConfig.from(r));
+        chats, push(r), MediaConfig.from(r), MlsConfig.from(r), WebConfig.from(r), EdgeConfig.from(r));
   }
 
   private static final String APP_ARN = "arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:app/%s/[A-Za-z0-9_.-]{1,256}";

@@ -43,9 +43,10 @@ public final class KafkaClientConfig {
     p.put("enable.auto.commit", "false");
     p.put("auto.offset.reset", "earliest");
     p.put("max.poll.records", String.valueOf(maxPollRecords));
-    // A killed consumer's partitions move to a live one within seconds, not the 45 s default.
-    p.put("session.timeout.ms", "6000");
-    p.put("heartbeat.interval.ms", "1500");
+    // A killed consumer's partitions move to a live one within seconds, not the 45 s default; heartbeats at a
+    // quarter of it, so one lost heartbeat never costs the membership.
+    p.put("session.timeout.ms", String.valueOf(kafka.consumerSessionTimeoutMs()));
+    p.put("heartbeat.interval.ms", String.valueOf(Math.max(250, kafka.consumerSessionTimeoutMs() / 4)));
     return p;
   }
 }

@@ -140,6 +140,46 @@ class ParleyConfigTest {
   }
 
   @Test
+  @DisplayName("edge keys: no trusted proxy, loopback origins, Origin-less clients allowed, no HSTS, admin off by default")
+  void edgeKeys() {
+    JsonObject json = defaultsWithPassword();
+    EdgeConfig edge = parse(json).edge();
+    assertThat(edge.trustedProxies()).isEmpty();
+    assertThat(edge.allowedOrigins()).contains("http://127.0.0.1:8080");
+    assertThat(edge.allowMissingOrigin()).isTrue();
+    assertThat(edge.handshakeTimeoutSeconds()).isEqualTo(10);
+    assertThat(edge.hstsMaxAgeSeconds()).isZero();
+    assertThat(edge.opsAdminToken()).isEmpty();
+    assertThat(edge.opsAdminRemote()).isFalse();
+    JsonObject e = json.getJsonObject("edge");
+    e.put("trustedProxies", new io.vertx.core.json.JsonArray().add("10.0.0.0/8").add("proxy.example"));
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'edge.trustedProxies'")
+        .hasMessageContaining("PARLEY_EDGE_TRUSTED_PROXIES");
+    e.put("trustedProxies", new io.vertx.core.json.JsonArray().add("10.0.0.0/8").add("::1"));
+    assertThat(parse(json).edge().trustedProxies()).containsExactly("10.0.0.0/8", "::1");
+    e.put("allowedOrigins", new io.vertx.core.json.JsonArray().add("https://*.example.com"));
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'edge.allowedOrigins'");
+    e.put("allowedOrigins", new io.vertx.core.json.JsonArray().add("https://chat.example.com/app"));
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'edge.allowedOrigins'");
+    e.put("allowedOrigins", new io.vertx.core.json.JsonArray());
+    e.put("opsAdminToken", "short");
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'edge.opsAdminToken'").hasMessageNotContaining("short");
+    e.put("opsAdminToken", "a".repeat(EdgeConfig.MIN_TOKEN_LENGTH));
+    assertThat(parse(json).edge().opsAdminToken()).hasSize(EdgeConfig.MIN_TOKEN_LENGTH);
+    e.put("handshakeTimeoutSeconds", 0);
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'edge.handshakeTimeoutSeconds'");
+  }
+
+  @Test
+  @DisplayName("dedup rows live message.dedupTtlSeconds (30 days by default, at least one day)")
+  void dedupTtl() {
+    JsonObject json = defaultsWithPassword();
+    assertThat(parse(json).message().dedupTtlSeconds()).isEqualTo(30 * 86_400);
+    json.getJsonObject("message").put("dedupTtlSeconds", 3_600);
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'message.dedupTtlSeconds'");
+  }
+
+  @Test
   @DisplayName("an unknown role is refused and the known roles are listed")
   void unknownRole() {
     JsonObject json = defaultsWithPassword();
@@ -148,11 +188,13 @@ class ParleyConfigTest {
   }
 
   @Test
-  @DisplayName("the message topic must have at least 12 partitions")
+  @DisplayName("the message topic must have at least 12 partitions; the consumer session timeout at least 1 s")
   void tooFewPartitions() {
     JsonObject json = defaultsWithPassword();
     json.getJsonObject("kafka").put("messagesPartitions", 3);
     assertThatThrownBy(() -> parse(json)).hasMessageContaining("'kafka.messagesPartitions'");
+    json.getJsonObject("kafka").put("messagesPartitions", 12).put("consumerSessionTimeoutMs", 999);
+    assertThatThrownBy(() -> parse(json)).hasMessageContaining("'kafka.consumerSessionTimeoutMs'");
   }
 
   @Test

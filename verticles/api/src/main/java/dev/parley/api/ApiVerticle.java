@@ -3,7 +3,9 @@ package dev.parley.api;
 import dev.parley.api.media.MediaApi;
 import dev.parley.api.media.storage.MediaStorage;
 import dev.parley.api.media.storage.MediaStorages;
+import dev.parley.api.http.ClientAddress;
 import dev.parley.api.http.InvalidRequests;
+import dev.parley.api.http.SecurityHeaders;
 import dev.parley.api.http.ProblemHandler;
 import dev.parley.shared.auth.JwtKeys;
 import dev.parley.shared.config.ParleyConfig;
@@ -16,6 +18,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +73,16 @@ public final class ApiVerticle extends VerticleBase {
           if (config.web().enabled()) {
             new dev.parley.api.web.WebApp(config.web()).mount(router);
           }
-          return vertx.createHttpServer()
-              .invalidRequestHandler(new InvalidRequests(new ProblemHandler(meters)))
+          // Edges (docs/api.md, "Edges"): before every route, errors included.
+          SecurityHeaders headers = new SecurityHeaders(config.edge().hstsMaxAgeSeconds());
+          router.route().order(-2).handler(headers::handle);
+          router.route().order(-1).handler(new ClientAddress(config.edge().trustedProxies())::handle);
+          InvalidRequests invalid = new InvalidRequests(new ProblemHandler(meters));
+          return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(config.edge().apiIdleTimeoutSeconds()))
+              .invalidRequestHandler(req -> {
+                headers.apply(req.response().headers());
+                invalid.handle(req);
+              })
               .requestHandler(router)
               .listen(config.api().port(), config.api().host());
         })

@@ -13,6 +13,7 @@ import dev.parley.shared.config.ParleyConfig;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.deps.KafkaClientConfig;
 import dev.parley.shared.membership.Memberships;
+import java.util.concurrent.TimeUnit;
 import dev.parley.shared.session.SessionDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,6 +47,7 @@ public final class GatewayVerticle extends VerticleBase {
   private TokenExpiry tokenExpiry;
   private GatewayLifecycle lifecycle;
   private PushRegistrationState pushState;
+  private OriginPolicy origins;
 
   public GatewayVerticle(ParleyConfig config, DependencyClients clients, Clock clock) {
     this.config = config;
@@ -60,7 +62,9 @@ public final class GatewayVerticle extends VerticleBase {
     Memberships memberships = new Memberships(clients.pg(), gc.membershipCacheSeconds() * 1_000L,
         clock::millis);
     producer = KafkaProducer.create(vertx, KafkaClientConfig.producer(config.kafka(), "parley-gateway-" + nodeId));
-    sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds());
+    PresenceFrameHandler presence = new PresenceFrameHandler(vertx.eventBus());
+    sessions = new SessionTable(vertx, new SessionDirectory(clients.redis()), nodeId, gc.sessionTtlSeconds(),
+        presence::reassert);
     lifecycle = new GatewayLifecycle(vertx, config, clients.etcd(), sessions, clock);
     pushState = new PushRegistrationState(clients.pg(), config.node().dependencyTimeoutMs());
     tokenExpiry = new TokenExpiry(vertx, token -> authenticator.verify(token), clock::millis,
@@ -69,8 +73,9 @@ public final class GatewayVerticle extends VerticleBase {
         clock::millis, new ChatFrameHandler(new ChatStateService(ChatStore.on(vertx, clients.redis(), clients.pg()), memberships,
             new LiveFrames(vertx.eventBus(), new SessionDirectory(clients.redis())),
             config.chats().receiptsMaxGroupSize()), config.chats(), clock::millis),
-        new PresenceFrameHandler(vertx.eventBus()), tokenExpiry, new SendFrames.CommitLimits(config.mls().maxCommitBytes(),
+        presence, tokenExpiry, new SendFrames.CommitLimits(config.mls().maxCommitBytes(),
             config.mls().maxWelcomeBytes(), config.mls().maxGroupInfoBytes(), config.mls().maxRatchetTreeBytes()));
+    origins = OriginPolicy.of(config.edge());
     HttpServerOptions options = FrameLimit.apply(new HttpServerOptions().setHost(gc.host()).setPort(gc.port())
         .setIdleTimeout(gc.idleTimeoutSeconds()), gc.maxFrameBytes());
     return JwtKeys.load(vertx, config.auth().keysDir(), "", false)
@@ -94,12 +99,22 @@ public final class GatewayVerticle extends VerticleBase {
         .requestHandler(req -> req.response().setStatusCode(404).end());
   }
 
+  /** Refused upgrades answer the refusal's HTTP status without a body (docs/protocol.md, "Connecting"). */
   private void handshake(ServerWebSocketHandshake hs) {
     if (!PATH.equals(hs.path())) {
       hs.reject(404);
       return;
     }
+    Refusal badOrigin = origins.check(hs.headers().get("Origin"));
+    if (badOrigin != null) {
+      LOG.debug("upgrade from {} refused: {} (Origin {})", hs.remoteAddress(), badOrigin.getMessage(),
+          hs.headers().get("Origin"));
+      hs.reject(badOrigin.code().httpStatus());
+      return;
+    }
+    // A stalled check (a dependency not answering) must not hold the half-open upgrade: 503 after the deadline.
     authenticator.authenticate(hs)
+        .timeout(config.edge().handshakeTimeoutSeconds(), TimeUnit.SECONDS)
         .onSuccess(claims -> hs.accept().onSuccess(ws -> attach(ws, claims)))
         .onFailure(err -> {
           int status = err instanceof Refusal r ? r.code().httpStatus() : 503;

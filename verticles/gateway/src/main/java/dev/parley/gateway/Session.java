@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
 
 /** One authenticated socket of one device. Event-loop only. */
@@ -24,6 +26,11 @@ final class Session {
   /** The id ({@code jti}) of the access token the socket runs on now, and the timer that closes it at its expiry. */
   String tokenId;
   long expiryTimer = -1;
+  /**
+   * The users whose presence this device watches (accepted subscriptions): the presence role keeps them in Redis
+   * only, so the gateway re-asserts them after a Redis restart ({@link PresenceFrameHandler#reassert}).
+   */
+  final Set<String> presenceTargets = new LinkedHashSet<>();
   private final ServerWebSocket ws;
   private boolean closed;
 

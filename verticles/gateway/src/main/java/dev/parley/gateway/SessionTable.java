@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The sessions this gateway holds, one per device: registers each in the session directory (Redis, TTL refreshed
@@ -39,12 +40,16 @@ final class SessionTable {
   /** The run_id of the Redis this node registered with; null after a failed check (Redis unreachable). */
   private String redisRunId;
   private boolean checking;
+  /** What else each live session keeps in Redis, asserted again after a restart (presence subscriptions). */
+  private final Function<Session, Future<Void>> reassertSession;
 
-  SessionTable(Vertx vertx, SessionDirectory directory, String nodeId, int ttlSeconds) {
+  SessionTable(Vertx vertx, SessionDirectory directory, String nodeId, int ttlSeconds,
+               Function<Session, Future<Void>> reassertSession) {
     this.vertx = vertx;
     this.directory = directory;
     this.nodeId = nodeId;
     this.ttlSeconds = ttlSeconds;
+    this.reassertSession = reassertSession;
   }
 
   /** Subscribes to deliveries, revocations and other gateways' session openings; arms the TTL refresh. */
@@ -78,7 +83,9 @@ final class SessionTable {
             return Future.<Void>succeededFuture();
           }
           LOG.info("Redis run_id {} -> {}: re-registering {} sessions", before, runId, byDevice.size());
-          return reassertAll().onFailure(err -> redisRunId = null);
+          // Sessions first (deliveries), then each session's presence subscriptions.
+          return reassertAll().onFailure(err -> redisRunId = null)
+              .onSuccess(v -> List.copyOf(byDevice.values()).forEach(reassertSession::apply));
         })
         .onFailure(err -> redisRunId = null)
         .onComplete(ar -> checking = false);

@@ -2,6 +2,7 @@ package dev.parley.gateway;
 
 import dev.parley.protocol.ChatFrames;
 import dev.parley.protocol.Envelope;
+import dev.parley.protocol.MlsFrames;
 import dev.parley.protocol.PresenceFrames;
 import dev.parley.protocol.SessionFrames;
 import dev.parley.shared.ErrorCode;
@@ -46,7 +47,7 @@ class ProtocolDocTest {
       "presence.subscribe", Set.of("type", "userIds", "id"), "presence.unsubscribe", Set.of("type", "userIds", "id"));
   /** Fields an error frame may carry (ErrorFrames and its echo rules). */
   private static final Set<String> ERROR_FIELDS = Set.of("type", "code", "message", "field", "clientMsgId",
-      "retryAfterMs", "frame", "channelId", "id");
+      "retryAfterMs", "frame", "channelId", "id", "epoch", "leaves", "deviceId");
   private static List<JsonObject> examples;
 
   @BeforeAll
@@ -72,6 +73,9 @@ class ProtocolDocTest {
     frames.put("presence.subscribed", PresenceFrames.subscribed(new JsonObject().put("accepted", new JsonArray())
         .put("denied", new JsonArray()), "s1"));
     frames.put("presence.unsubscribed", PresenceFrames.unsubscribed("s2"));
+    frames.put("welcome", MlsFrames.welcome(A, A, 5, 42, new byte[] {1}));
+    frames.put("mls.removal_pending", MlsFrames.removalPending(A, 5, List.of(2, 7)));
+    frames.put("keypackages.low", MlsFrames.keyPackagesLow(3, 10));
     return frames;
   }
 

@@ -86,4 +86,34 @@ class SendFramesTest {
     assertThat(WsAuthenticator.token(null, "x=1&access_token=a%2Eb")).isEqualTo("a.b");
     assertThat(WsAuthenticator.token("Basic abc", null)).isNull();
   }
+
+  @Test
+  @DisplayName("commit parts: only with kind commit, groupInfo and ratchetTree required, each within its mls.* limit")
+  void commitParts() {
+    SendFrames.CommitLimits limits = new SendFrames.CommitLimits(64, 32, 16, 48);
+    String b64 = Base64.getEncoder().encodeToString(new byte[8]);
+    JsonObject commit = send(8).put("kind", "commit").put("groupInfo", b64).put("ratchetTree", b64);
+    SendFrames.Send parsed = SendFrames.parse(commit.copy().put("welcome", b64), 64, limits);
+    assertThat(parsed.commitParts().welcome()).hasSize(8);
+    assertThat(SendFrames.parse(commit, 64, limits).commitParts().welcome()).isNull();
+    assertRefused(() -> SendFrames.parse(commit.copy().put("ratchetTree",
+        Base64.getEncoder().encodeToString(new byte[49])), 64, limits), ErrorCode.PAYLOAD_TOO_LARGE, "ratchetTree");
+    assertRefused(() -> SendFrames.parse(commit.copy().put("groupInfo",
+        Base64.getEncoder().encodeToString(new byte[17])), 64, limits), ErrorCode.PAYLOAD_TOO_LARGE, "groupInfo");
+    assertRefused(() -> SendFrames.parse(commit.copy().put("welcome", "AA"), 64, limits), ErrorCode.INVALID_FIELD,
+        "welcome");
+    JsonObject noTree = commit.copy();
+    noTree.remove("ratchetTree");
+    assertRefused(() -> SendFrames.parse(noTree, 64, limits), ErrorCode.INVALID_FIELD, "ratchetTree");
+    assertRefused(() -> SendFrames.parse(send(8).put("groupInfo", b64), 64, limits), ErrorCode.INVALID_FIELD,
+        "groupInfo");
+  }
+
+  private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code,
+                                    String field) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(Refusal.class, r -> {
+      assertThat(r.code()).isEqualTo(code);
+      assertThat(r.field()).isEqualTo(field);
+    });
+  }
 }

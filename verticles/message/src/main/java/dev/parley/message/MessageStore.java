@@ -51,10 +51,24 @@ public final class MessageStore implements SequencerStore {
   private PreparedStatement updateHead;
   private PreparedStatement selectDedup;
   private PreparedStatement insertDedup;
+  private final int dedupTtlSeconds;
 
+  /** The default of message.dedupTtlSeconds (conf/parley.json): 30 days. */
+  public static final int DEFAULT_DEDUP_TTL_SECONDS = 30 * 86_400;
+
+  /** A store whose dedup rows live {@link #DEFAULT_DEDUP_TTL_SECONDS} (tests and tools; the role passes the key). */
   public MessageStore(CassandraClient cassandra, String keyspace, int bucketSize) {
+    this(cassandra, keyspace, bucketSize, DEFAULT_DEDUP_TTL_SECONDS);
+  }
+
+  /**
+   * {@code dedupTtlSeconds}: how long a dedup row lives (message.dedupTtlSeconds): a per-write TTL, so a changed
+   * setting applies to new rows and the table needs no migration. It must exceed every client's resend window.
+   */
+  public MessageStore(CassandraClient cassandra, String keyspace, int bucketSize, int dedupTtlSeconds) {
     this.cassandra = cassandra;
     this.table = new MessageTable(keyspace, bucketSize);
+    this.dedupTtlSeconds = dedupTtlSeconds;
   }
 
   /**
@@ -78,7 +92,7 @@ public final class MessageStore implements SequencerStore {
         .compose(v -> cassandra.prepare("SELECT seq FROM " + ks + ".message_dedup WHERE channel_id = ? "
             + "AND sender_device = ? AND client_msg_id = ?")).map(p -> selectDedup = p)
         .compose(v -> cassandra.prepare("INSERT INTO " + ks + ".message_dedup (channel_id, sender_device, "
-            + "client_msg_id, seq) VALUES (?, ?, ?, ?)")).map(p -> insertDedup = p)
+            + "client_msg_id, seq) VALUES (?, ?, ?, ?) USING TTL ?")).map(p -> insertDedup = p)
         .mapEmpty();
   }
 
@@ -135,7 +149,8 @@ public final class MessageStore implements SequencerStore {
   public Future<Void> writeDedup(List<Envelope> stored) {
     List<Future<?>> writes = new ArrayList<>(stored.size());
     for (Envelope e : stored) {
-      writes.add(cassandra.execute(insertDedup.bind(e.channelId(), e.senderDevice(), e.clientMsgId(), e.seq())));
+      writes.add(cassandra.execute(insertDedup.bind(e.channelId(), e.senderDevice(), e.clientMsgId(), e.seq(),
+          dedupTtlSeconds)));
     }
     return Future.all(writes).mapEmpty();
   }

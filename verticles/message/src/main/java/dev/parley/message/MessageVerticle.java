@@ -58,7 +58,7 @@ public final class MessageVerticle extends VerticleBase {
     ParleyConfig.MessageConfig mc = config.message();
     String nodeId = config.node().id();
     MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(),
-        config.cassandra().messageBucketSize());
+        config.cassandra().messageBucketSize(), mc.dedupTtlSeconds());
     Memberships memberships = new Memberships(clients.pg(), mc.memberCacheSeconds() * 1_000L, clock::millis);
     int worker = MsgIdGenerator.workerFor(nodeId, mc.workerId());
     EventBus bus = vertx.eventBus();
@@ -81,7 +81,8 @@ public final class MessageVerticle extends VerticleBase {
     ChatStore chatStore = ChatStore.on(vertx, clients.redis(), clients.pg());
     Delivery delivery = new Delivery(memberships::devicesOf, new SessionDirectory(clients.redis())::lookup,
         new RedisChatState(chatStore), (node, frames) -> bus.send(Addresses.gatewayDeliver(node), frames.toJson()),
-        new KafkaNotifications(producer, config.kafka().notificationsTopic()), new DeliveryMeters(meters));
+        new KafkaNotifications(producer, config.kafka().notificationsTopic()), new DeliveryMeters(meters),
+        delayMs -> vertx.timer(delayMs).mapEmpty());
     ChatMembership chatMembership = new ChatMembership(chatStore, clock);
     KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, KafkaClientConfig.consumer(config.kafka(),
         mc.consumerGroup(), "parley-message-" + nodeId, mc.maxPollRecords()));

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,10 +27,9 @@ import java.util.UUID;
  * that lost its partition): the head is dropped and re-read, and the sends not stored yet are decided again.
  * Callers run one channel's batches strictly one after another (the consumer loop does). Event-loop only.
  *
- * <p>Every head this sequencer stored is also kept as the channel's <em>floor</em>, which outlives
- * {@link #forgetHeads()}: those seqs were acknowledged to clients, so a reloaded head below the floor means the
- * store lost acknowledged rows (a crashed node that had not synced its commit log). The sequencer then continues
- * from the floor — leaving a gap that clients see — rather than hand out a seq a client was already told about.
+ * <p>Every head this sequencer stored is also kept as the channel's <em>floor</em> ({@link Heads}), which outlives
+ * {@link #forgetHeads()}: a reloaded head below it means the store lost acknowledged rows, and the sequencer
+ * continues from the floor — leaving a gap that clients see — rather than hand out a seq twice.
  *
  * <p>Each fresh send is first put to the {@link SendGate} with the MLS epoch the head has reached so far: a refused
  * send gets no seq (and is not recorded under its clientMsgId), an accepted commit moves the epoch on. The epoch is
@@ -40,7 +38,6 @@ import java.util.UUID;
 public final class Sequencer {
   private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
   private static final int MAX_CONFLICTS = 3;
-  private static final int MAX_CACHED_HEADS = 100_000;
 
   /**
    * The stored message, and whether this send was a retry of one stored earlier (then nothing new was written); or,
@@ -77,21 +74,7 @@ public final class Sequencer {
   private final MsgIdGenerator ids;
   private final Clock clock;
   private final SendGate gate;
-  private final Map<UUID, MessageStore.Head> heads = new LinkedHashMap<>(1_024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<UUID, MessageStore.Head> eldest) {
-      return size() > MAX_CACHED_HEADS;
-    }
-  };
-
-  /** The last head this sequencer stored per channel; unlike {@link #heads} it survives {@link #forgetHeads()}. */
-  private final Map<UUID, MessageStore.Head> floors = new LinkedHashMap<>(1_024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<UUID, MessageStore.Head> eldest) {
-      return size() > MAX_CACHED_HEADS;
-    }
-  };
-
+  private final Heads heads;
   public Sequencer(SequencerStore store, MsgIdGenerator ids, Clock clock) {
     this(store, ids, clock, SendGate.OPEN);
   }
@@ -101,11 +84,12 @@ public final class Sequencer {
     this.ids = ids;
     this.clock = clock;
     this.gate = gate;
+    this.heads = new Heads(store);
   }
 
   /** Forgets every cached head (partitions moved: another writer may have advanced them). */
   public void forgetHeads() {
-    heads.clear();
+    heads.forget();
   }
 
   /**
@@ -151,7 +135,7 @@ public final class Sequencer {
   /** Decides {@code pending} (indexes into {@code sends}, distinct keys, log order) and fills their outcomes. */
   private Future<Void> attempt(Call call, List<Integer> pending, int conflicts) {
     UUID channel = call.channel();
-    return head(channel).compose(head -> {
+    return heads.of(channel).compose(head -> {
       Future<List<Long>> lookups = lookUpDuplicates(channel, call.sends(), pending);
       Future<SendGate.Decider> decider = gate.prepare(channel, call.sends(), head.epoch());
       return Future.all(lookups, decider)
@@ -233,8 +217,7 @@ public final class Sequencer {
       if (stored > 0) {
         Envelope last = envs.get(stored - 1);
         MessageStore.Head newHead = new MessageStore.Head(last.seq(), last.hash(), epochs.get(stored - 1));
-        heads.put(channel, newHead);
-        floors.put(channel, newHead);
+        heads.stored(channel, newHead);
         Future<Void> dedup = store.writeDedup(envs.subList(0, stored));
         call.recordings().add(dedup);
         call.hints().add(dedup.compose(v -> store.advanceHead(last, newHead.epoch())));
@@ -245,7 +228,7 @@ public final class Sequencer {
       // Another writer stored one of these seqs: our head was stale (we may be a zombie). Reload and decide the rest
       // again (the epoch too); the reload re-creates dedup rows, so a send that writer already stored is recognised
       // as a duplicate.
-      heads.remove(channel);
+      heads.drop(channel);
       LOG.warn("channel {}: seq {} already taken by another writer (conflict {}); reloading the head",
           channel, envs.get(stored).seq(), conflicts + 1);
       if (conflicts + 1 >= MAX_CONFLICTS) {
@@ -273,23 +256,5 @@ public final class Sequencer {
     int end = to;
     return store.insertIfAbsent(envs.subList(from, end))
         .compose(applied -> applied ? insertByPartition(envs, end) : Future.succeededFuture(from));
-  }
-
-  private Future<MessageStore.Head> head(UUID channelId) {
-    MessageStore.Head cached = heads.get(channelId);
-    if (cached != null) {
-      return Future.succeededFuture(cached);
-    }
-    return store.loadHead(channelId).map(loaded -> {
-      MessageStore.Head floor = floors.get(channelId);
-      MessageStore.Head head = floor != null && floor.lastSeq() > loaded.lastSeq() ? floor : loaded;
-      if (head != loaded) {
-        LOG.error("channel {}: the store's head is seq {} but seq {} was stored and acknowledged: acknowledged "
-            + "messages were lost (was the store's commit log not synced?); continuing after seq {} so no seq is "
-            + "handed out twice", channelId, loaded.lastSeq(), floor.lastSeq(), floor.lastSeq());
-      }
-      heads.put(channelId, head);
-      return head;
-    });
   }
 }

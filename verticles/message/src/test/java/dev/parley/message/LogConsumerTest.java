@@ -82,7 +82,8 @@ class LogConsumerTest {
     Sequencer sequencer = new Sequencer(new ChannelsInMemory(), new MsgIdGenerator(1, clock), clock);
     Delivery delivery = new Delivery(channel -> memberLookups.computeIfAbsent(channel, c -> Promise.promise()).future(),
         devices -> Future.succeededFuture(Map.of()), new NoChats(), (node, d) -> { },
-        (env, user, device) -> Future.succeededFuture(), new DeliveryMeters(new SimpleMeterRegistry()));
+        (env, user, device) -> Future.succeededFuture(), new DeliveryMeters(new SimpleMeterRegistry()),
+        delayMs -> vertx.timer(delayMs).mapEmpty());
     return new LogConsumer(vertx, scriptedLog(), sequencer, delivery, TOPIC,
         new MessageMeters(new SimpleMeterRegistry()));
   }

@@ -52,7 +52,8 @@ class SequencerFencingIT {
   }
 
   private static MessageStore store() {
-    MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(), 10);
+    MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(), 10,
+        config.message().dedupTtlSeconds());
     await(store.prepare());
     return store;
   }

@@ -45,7 +45,8 @@ class StoreSyncBenchmark {
     ItConfig.migrate(vertx, config);
     DependencyClients clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.CASSANDRA));
     try {
-      MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(), 1_000);
+      MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(), 1_000,
+          config.message().dedupTtlSeconds());
       await(store.prepare());
       run(vertx, store, 1, 100); // warm-up: JIT, prepared statements, Paxos state
       for (int channels : CHANNELS) {

@@ -32,7 +32,7 @@ import java.util.List;
 /**
  * The node's operations port: liveness ({@code /health}), readiness of every dependency ({@code /ready}),
  * a cross-node diagnostic over the clustered event bus ({@code /cluster/nodes/{id}}), Prometheus metrics
- * ({@code /metrics}), the operator's gateway drain ({@code POST /admin/drain}), and the gRPC
+ * ({@code /metrics}), the operator's gateway drain ({@code POST /admin/drain}, behind {@link AdminGuard}), and the gRPC
  * {@code NodeOps} service on the same port (requests with content-type {@code application/grpc}).
  */
 final class OpsServer {
@@ -59,6 +59,7 @@ final class OpsServer {
     router.get("/ready").handler(this::ready);
     router.get("/cluster/nodes/:nodeId").handler(this::nodeInfo);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.route("/admin/*").handler(new AdminGuard(config.edge())::handle);
     router.post("/admin/drain").handler(this::drain);
     GrpcServer grpc = GrpcServer.server(vertx).addService(NodeOpsGrpcService.of(new NodeOpsService() {
       @Override

@@ -4,7 +4,7 @@ import dev.parley.client.Ack;
 import dev.parley.client.Message;
 import dev.parley.client.RestApi;
 import dev.parley.node.MessagePathFixture.Conn;
-import dev.parley.node.MessagePathFixture.Device;
+import dev.parley.node.MessagePathFixture.Dm;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -42,19 +42,12 @@ class CassandraCrashIT {
 
   @BeforeAll
   static void start() throws Exception {
-    fx = new MessagePathFixture(26_951);
-    NodeProcess gw1 = fx.startGateway("cc-gw1", new JsonObject());
-    NodeProcess gw2 = fx.startGateway("cc-gw2", new JsonObject());
-    NodeProcess msg = fx.startMessage("cc-msg1");
-    NodeProcess api = fx.startApi("cc-api"); // serves history (the clients' gap fills)
-    fx.awaitReady(gw1, gw2, msg, api);
+    fx = MessagePathFixture.startCluster(26_951, "cc", new JsonObject());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (fx != null) {
-      fx.close();
-    }
+    MessagePathFixture.closeAll(fx);
   }
 
   /** The highest lastSeq of the chat frames {@code c} received for {@code channel} (0: none). */
@@ -66,21 +59,15 @@ class CassandraCrashIT {
   @Test
   @DisplayName("kill -9 of Cassandra under load loses no acknowledged message and reuses no seq")
   void cassandraKilledUnderLoad() throws Exception {
-    List<UUID> channels = new ArrayList<>();
-    List<Conn> senders = new ArrayList<>();
-    List<Conn> receivers = new ArrayList<>();
-    for (int c = 0; c < CHANNELS; c++) {
-      Device a = fx.user();
-      Device b = fx.user();
-      channels.add(fx.channel(a, List.of(a, b)));
-      senders.add(fx.connect(a, "cc-gw1", "cc-gw2"));
-      receivers.add(fx.connect(b, "cc-gw2", "cc-gw1"));
-    }
+    List<Dm> dms = fx.dms(CHANNELS, "cc");
+    List<UUID> channels = dms.stream().map(Dm::channel).toList();
+    List<Conn> senders = dms.stream().map(Dm::sender).toList();
+    List<Conn> receivers = dms.stream().map(Dm::receiver).toList();
     Map<String, Future<Ack>> acks = new HashMap<>();
     Map<String, Integer> channelOf = new HashMap<>();
     boolean restarted = false;
     try {
-      for (int i = 0; i < SENDS; i++) {
+      PacedLoad.run(SENDS, 10, i -> {
         int c = i % CHANNELS;
         String clientMsgId = "cc-" + i;
         acks.put(clientMsgId, senders.get(c).client().send(channels.get(c), clientMsgId, "application",
@@ -91,8 +78,7 @@ class CassandraCrashIT {
           await(Future.all(new ArrayList<>(acks.values())).timeout(WAIT.toSeconds(), TimeUnit.SECONDS));
           Infra.kill("cassandra");
         }
-        NodeProcess.pause(10);
-      }
+      });
       Infra.start("cassandra");
       restarted = true;
     } finally {

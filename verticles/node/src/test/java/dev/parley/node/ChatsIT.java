@@ -144,10 +144,9 @@ class ChatsIT {
     Conn cb = fx.connect(bob, "ch-b");
     Conn cc = fx.connect(carol, "ch-a");
 
+    // Each send returns when acknowledged, so the three are sequenced one after another.
     send(cb, c1, "one");
-    NodeProcess.pause(5);
     send(cc, c2, "two");
-    NodeProcess.pause(5);
     send(cb, c3, "three");
 
     eventually(WAIT, () -> order(chats(alice1, "")).equals(List.of(c3.toString(), c2.toString(), c1.toString())),
@@ -295,7 +294,7 @@ class ChatsIT {
     Device bob = fx.user();
     Device dave = fx.user();
     UUID ch = fx.channel(alice1, List.of(alice1, bob));
-    fx.channel(dave, List.of(dave, bob));
+    UUID daveAndBob = fx.channel(dave, List.of(dave, bob));
     Conn a1 = fx.connect(alice1, "ch-a");
     Conn a2 = fx.connect(alice2, "ch-b");
     Conn cb = fx.connect(bob, "ch-b");
@@ -344,13 +343,19 @@ class ChatsIT {
     eventually(WAIT, () -> framesOf(cb, "receipt").size() == 3, () -> "bob " + framesOf(cb, "receipt"));
     assertThat(framesOf(cb, "receipt").get(2).getMap()).containsEntry("kind", "read").containsEntry("seq", 4);
 
-    // Nothing ever reached dave, and no device got its own user's receipts or typing.
-    NodeProcess.pause(300);
+    // Nothing ever reached dave, and no device got its own user's receipts or typing. Sentinels: bob starts typing
+    // in both his channels; once alice's devices and dave have that frame, anything sent to them before is in too.
+    frame(cb, new JsonObject().put("type", "typing").put("channelId", ch.toString()).put("state", "start"));
+    frame(cb, new JsonObject().put("type", "typing").put("channelId", daveAndBob.toString()).put("state", "start"));
+    eventually(WAIT, () -> !framesOf(a1, "typing").isEmpty() && !framesOf(a2, "typing").isEmpty()
+        && !framesOf(cd, "typing").isEmpty(), () -> "a1 " + a1.frames() + " a2 " + a2.frames() + " dave " + cd.frames());
     assertThat(framesOf(cd, "receipt")).isEmpty();
-    assertThat(framesOf(cd, "typing")).isEmpty();
+    assertThat(framesOf(cd, "typing")).extracting(f -> f.getString("channelId")).containsExactly(daveAndBob.toString());
     assertThat(framesOf(cd, "chat")).noneMatch(f -> ch.toString().equals(f.getString("channelId")));
-    assertThat(framesOf(a1, "typing")).isEmpty();
-    assertThat(framesOf(a2, "typing")).isEmpty();
+    for (Conn own : List.of(a1, a2)) {
+      assertThat(framesOf(own, "typing")).as("alice's devices see bob's typing only")
+          .extracting(f -> f.getString("userId")).containsExactly(bob.userId().toString());
+    }
     assertThat(framesOf(cb, "typing")).hasSize(1);
   }
 
@@ -485,7 +490,11 @@ class ChatsIT {
     eventually(WAIT, () -> chat(bob, ch).getLong("readSeq") == 1, () -> "bob " + chat(bob, ch));
     frame(cc, new JsonObject().put("type", "typing").put("channelId", ch.toString()));
     eventually(WAIT, () -> framesOf(ca, "typing").size() == 1, () -> "alice " + ca.frames());
-    NodeProcess.pause(300);
+    // Sentinel: bob, whose delivered and read went through his gateway, starts typing there; once alice and carol
+    // have that frame, a receipt sent for his read would be in too.
+    frame(cb, new JsonObject().put("type", "typing").put("channelId", ch.toString()));
+    eventually(WAIT, () -> framesOf(ca, "typing").size() == 2 && framesOf(cc, "typing").size() == 1,
+        () -> "alice " + ca.frames() + " carol " + cc.frames());
     assertThat(framesOf(ca, "receipt")).isEmpty();
     assertThat(framesOf(cc, "receipt")).isEmpty();
   }

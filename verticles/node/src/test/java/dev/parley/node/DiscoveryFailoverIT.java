@@ -81,14 +81,14 @@ class DiscoveryFailoverIT {
     await(cb.connect());
 
     String first = ca.gatewayNode();
-    List<Future<Ack>> acks = send(ca, channel, "k", 150, 40, () -> kill(first));
+    List<Future<Ack>> acks = PacedLoad.send(ca, channel, "k", 150, 10, 40, i -> kill(first));
     await(Future.all(acks).timeout(WAIT.toSeconds(), TimeUnit.SECONDS));
     String second = ca.gatewayNode();
     assertThat(second).as("moved off the killed gateway").isNotEqualTo(first).startsWith("df-gw-");
 
     NodeProcess c = fx.startGateway("df-gw-c", extra.copy());
     fx.awaitReady(c);
-    List<Future<Ack>> more = send(ca, channel, "d", 150, 40, () -> drain(second));
+    List<Future<Ack>> more = PacedLoad.send(ca, channel, "d", 150, 10, 40, i -> drain(second));
     await(Future.all(more).timeout(WAIT.toSeconds(), TimeUnit.SECONDS));
     // A draining gateway keeps serving until its clients have moved, so every ack can arrive before the client has
     // finished moving: wait for the move itself (bounded), then check where it landed.
@@ -112,32 +112,15 @@ class DiscoveryFailoverIT {
         d.token())).onMessage(received::add).onChainViolation(violations::add);
   }
 
-  private static List<Future<Ack>> send(ParleyClient client, UUID channel, String prefix, int count, int disruptAt,
-                                        ThrowingRunnable disruption) throws Exception {
-    List<Future<Ack>> acks = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      acks.add(client.send(channel, "application", (prefix + i).getBytes(StandardCharsets.UTF_8)));
-      if (i == disruptAt) {
-        disruption.run();
-      }
-      NodeProcess.pause(10);
-    }
-    return acks;
-  }
-
   private static void kill(String nodeId) throws Exception {
     fx.nodes.get(nodeId).kill();
   }
 
   private static void drain(String nodeId) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-            + fx.nodes.get(nodeId).opsPort + "/admin/drain")).POST(HttpRequest.BodyPublishers.noBody())
+            + fx.nodes.get(nodeId).opsPort + "/admin/drain")).header("Authorization", "Bearer " + NodeProcess.OPS_TOKEN)
+        .POST(HttpRequest.BodyPublishers.noBody())
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("drain " + nodeId + ": " + r.body()).isEqualTo(200);
-  }
-
-  @FunctionalInterface
-  private interface ThrowingRunnable {
-    void run() throws Exception;
   }
 }

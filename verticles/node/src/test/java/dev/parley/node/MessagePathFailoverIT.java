@@ -39,20 +39,12 @@ class MessagePathFailoverIT {
 
   @BeforeAll
   static void start() throws Exception {
-    fx = new MessagePathFixture(26_901);
-    NodeProcess gw1 = fx.startGateway("mf-gw1", new io.vertx.core.json.JsonObject());
-    NodeProcess gw2 = fx.startGateway("mf-gw2", new io.vertx.core.json.JsonObject());
-    NodeProcess msg = fx.startMessage("mf-msg1");
-    // History (what the clients fill gaps from, and what the tests reconcile against) is the api role's.
-    NodeProcess api = fx.startApi("mf-api");
-    fx.awaitReady(gw1, gw2, msg, api);
+    fx = MessagePathFixture.startCluster(26_901, "mf", new io.vertx.core.json.JsonObject());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (fx != null) {
-      fx.close();
-    }
+    MessagePathFixture.closeAll(fx);
   }
 
   @Test
@@ -68,14 +60,7 @@ class MessagePathFailoverIT {
     Conn cb2 = fx.connect(b2, "mf-gw1", "mf-gw2");
 
     int total = 200;
-    List<Future<Ack>> acks = new ArrayList<>();
-    for (int i = 0; i < total; i++) {
-      acks.add(ca.client().send(channel, "application", ("k" + i).getBytes(StandardCharsets.UTF_8)));
-      if (i == 60) {
-        fx.nodes.get("mf-gw1").kill();
-      }
-      NodeProcess.pause(5);
-    }
+    List<Future<Ack>> acks = PacedLoad.send(ca.client(), channel, "k", total, 5, 60, i -> fx.nodes.get("mf-gw1").kill());
     await(Future.all(acks).timeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
     assertThat(ca.client().connects()).as("A reconnected to the surviving gateway").isGreaterThanOrEqualTo(2);
     assertThat(ca.client().gatewayNode()).isEqualTo("mf-gw2");
@@ -100,14 +85,8 @@ class MessagePathFailoverIT {
     Conn cb = fx.connect(b, "mf-gw2");
 
     int total = 300;
-    List<Future<Ack>> acks = new ArrayList<>();
-    for (int i = 0; i < total; i++) {
-      acks.add(ca.client().send(channel, "application", ("q" + i).getBytes(StandardCharsets.UTF_8)));
-      if (i == 100) {
-        fx.nodes.get("mf-msg1").kill();
-      }
-      NodeProcess.pause(5);
-    }
+    List<Future<Ack>> acks = PacedLoad.send(ca.client(), channel, "q", total, 5, 100,
+        i -> fx.nodes.get("mf-msg1").kill());
     NodeProcess restarted = fx.startMessage("mf-msg2");
     fx.awaitReady(restarted);
     await(Future.all(acks).timeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));

@@ -211,6 +211,54 @@ final class MessagePathFixture implements AutoCloseable {
     throw new AssertionError("not within " + timeout + ": " + what.get());
   }
 
+  /**
+   * The cluster of the message-path ITs, all ready: gateways {@code <prefix>-gw1} and {@code <prefix>-gw2} (with
+   * {@code gatewayConf}), the message node {@code <prefix>-msg1} and the api node {@code <prefix>-api} (history: what
+   * clients fill gaps from and tests reconcile against). Nodes started before a failure are stopped.
+   */
+  static MessagePathFixture startCluster(int hzPort, String prefix, JsonObject gatewayConf) throws Exception {
+    MessagePathFixture fx = new MessagePathFixture(hzPort);
+    try {
+      NodeProcess gw1 = fx.startGateway(prefix + "-gw1", gatewayConf);
+      NodeProcess gw2 = fx.startGateway(prefix + "-gw2", gatewayConf);
+      NodeProcess msg = fx.startMessage(prefix + "-msg1");
+      NodeProcess api = fx.startApi(prefix + "-api");
+      fx.awaitReady(gw1, gw2, msg, api);
+      return fx;
+    } catch (Exception | AssertionError e) {
+      fx.close();
+      throw e;
+    }
+  }
+
+  /** Closes each resource that exists: an {@code @AfterAll} also runs after a {@code @BeforeAll} that failed half-way. */
+  static void closeAll(AutoCloseable... resources) throws Exception {
+    for (AutoCloseable r : resources) {
+      if (r != null) {
+        r.close();
+      }
+    }
+  }
+
+  /** A two-member channel whose sender and receiver are connected to different gateways. */
+  record Dm(UUID channel, Conn sender, Conn receiver) {
+  }
+
+  /**
+   * {@code count} DMs between new users: senders on {@code <prefix>-gw1}, receivers on {@code <prefix>-gw2}, each
+   * failing over to the other gateway.
+   */
+  List<Dm> dms(int count, String prefix) {
+    List<Dm> dms = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Device a = user();
+      Device b = user();
+      dms.add(new Dm(channel(a, List.of(a, b)), connect(a, prefix + "-gw1", prefix + "-gw2"),
+          connect(b, prefix + "-gw2", prefix + "-gw1")));
+    }
+    return dms;
+  }
+
   @Override
   public void close() throws Exception {
     for (ParleyClient c : clients) {

@@ -40,6 +40,15 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Starts a node in cluster {@code clusterName} with the given roles and extra -conf JSON. */
+  /** The operator token of this test run's nodes (edge.opsAdminToken): random, like the one scripts/nodes makes. */
+  static final String OPS_TOKEN = java.util.HexFormat.of().formatHex(randomBytes());
+
+  private static byte[] randomBytes() {
+    byte[] b = new byte[24];
+    new java.security.SecureRandom().nextBytes(b);
+    return b;
+  }
+
   static NodeProcess start(String id, String clusterName, int hazelcastPort, List<String> roles, JsonObject extraConf)
       throws IOException {
     return start(id, clusterName, hazelcastPort, roles, extraConf, Map.of());
@@ -58,6 +67,7 @@ final class NodeProcess implements AutoCloseable {
     Map<String, String> env = pb.environment();
     env.put("PARLEY_CLUSTER_NAME", clusterName);
     env.put("PARLEY_CLUSTER_PORT", String.valueOf(hazelcastPort));
+    env.put("PARLEY_EDGE_OPS_ADMIN_TOKEN", OPS_TOKEN);
     env.putAll(extraEnv);
     return new NodeProcess(id, opsPort, log, pb.start());
   }

@@ -4,27 +4,14 @@ import dev.parley.node.MessagePathFixture.Device;
 import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.deps.DependencyClients;
-import dev.parley.snslocal.SnsLocalServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import io.vertx.sqlclient.Tuple;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sns.SnsAsyncClient;
 
-import java.net.URI;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.parley.node.MessagePathFixture.await;
@@ -60,12 +46,8 @@ class PushBenchmark {
   private static final int SDK_CONCURRENCY = Integer.getInteger("bench.sdkConcurrency", 64);
   private static final int[] RATES = Arrays.stream(System.getProperty("bench.rates", "200,500,1000").split(","))
       .mapToInt(Integer::parseInt).toArray();
-  private static final String TOPIC = "parley.notifications.bench-" + UUID.randomUUID();
   private static MessagePathFixture fx;
-  private static Vertx snsVertx;
-  private static int snsPort;
-  private static SnsAsyncClient sns;
-  private static WebClient http;
+  private static SnsStandIn sns;
   private static DependencyClients deps;
   private static final List<Device> devices = new ArrayList<>();
   private static final List<String> arns = new ArrayList<>();
@@ -73,29 +55,13 @@ class PushBenchmark {
 
   @BeforeAll
   static void start() throws Exception {
-    snsVertx = Vertx.vertx();
-    SnsLocalServer server = new SnsLocalServer("127.0.0.1", 0, Clock.systemUTC());
-    await(snsVertx.deployVerticle(server));
-    snsPort = server.actualPort();
-    String url = "http://127.0.0.1:" + snsPort;
-    http = WebClient.create(snsVertx);
-    sns = SnsAsyncClient.builder().endpointOverride(URI.create(url)).region(Region.US_EAST_1)
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(SDK_CONCURRENCY + 8))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"))).build();
     fx = new MessagePathFixture(27_401);
-    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", fx.config.kafka().bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
-    }
     deps = DependencyClients.create(fx.vertx, fx.config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS));
+    sns = new SnsStandIn(fx, deps.pg(), "parley.notifications.bench-", SDK_CONCURRENCY);
     ChatStore chats = ChatStore.on(deps.redis());
     for (int i = 0; i < DEVICES; i++) {
       Device d = fx.user();
-      String token = (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
-      String arn = sns.createPlatformEndpoint(r -> r.platformApplicationArn(
-          "arn:aws:sns:us-east-1:000000000000:app/APNS/parley-local").token(token)).join().endpointArn();
-      await(deps.pg().preparedQuery("INSERT INTO push_endpoints (device_id, user_id, platform, token, endpoint_arn, "
-          + "created_at, updated_at) VALUES ($1, $2, 'apns', $3, $4, now(), now())")
-          .execute(Tuple.of(d.deviceId(), d.userId(), token, arn)));
+      String arn = sns.register(d);
       UUID channel = UUID.randomUUID();
       // A head far ahead of every job: nothing counts as read, every job is pushed.
       await(chats.heads().updateHead(channel, 1_000_000_000L, System.currentTimeMillis(), new JsonObject()));
@@ -103,9 +69,7 @@ class PushBenchmark {
       arns.add(arn);
       channels.add(channel);
     }
-    Map<String, String> env = Map.of("PARLEY_KAFKA_NOTIFICATIONS_TOPIC", TOPIC, "PARLEY_PUSH_ENDPOINT_OVERRIDE", url,
-        "PARLEY_PUSH_CONSUMER_GROUP", "parley-push-bench-" + UUID.randomUUID(), "PARLEY_PUSH_COALESCE_WINDOW_MS", "0",
-        "AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench");
+    Map<String, String> env = sns.nodeEnv("parley-push-bench-" + UUID.randomUUID(), 0);
     NodeProcess push = NodeProcess.start("bench-push", fx.cluster, fx.hzPort, List.of("push"),
         fx.nodeConf(NodeProcess.freePort(), new JsonObject()), env);
     fx.nodes.put("bench-push", push);
@@ -114,15 +78,7 @@ class PushBenchmark {
 
   @AfterAll
   static void stop() throws Exception {
-    if (fx != null) {
-      fx.close();
-    }
-    if (sns != null) {
-      sns.close();
-    }
-    if (snsVertx != null) {
-      snsVertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    }
+    MessagePathFixture.closeAll(fx, sns);
   }
 
   @Test
@@ -135,7 +91,7 @@ class PushBenchmark {
     System.out.printf("%-10s %-10s %-12s %-10s %-10s %-10s%n", "offered/s", "jobs", "published/s", "p50 ms", "p99 ms",
         "max ms");
     for (int rate : RATES) {
-      await(http.delete(snsPort, "127.0.0.1", "/_local/publishes").send());
+      sns.clearPublishes();
       int jobs = rate * SECONDS;
       long intervalNs = 1_000_000_000L / rate;
       long startNs = System.nanoTime();
@@ -152,7 +108,7 @@ class PushBenchmark {
             .put("deviceId", devices.get(d).deviceId().toString()).put("channelId", channels.get(d).toString())
             .put("seq", seq).put("msgId", Long.toString(seq)).put("kind", "application")
             .put("ts", ts);
-        producer.send(KafkaProducerRecord.create(TOPIC, devices.get(d).deviceId().toString(), job.encode()));
+        producer.send(KafkaProducerRecord.create(sns.topic, devices.get(d).deviceId().toString(), job.encode()));
       }
       eventually(java.time.Duration.ofSeconds(120), () -> count() >= jobs, () -> "only " + count() + " of " + jobs
           + " published");
@@ -162,8 +118,7 @@ class PushBenchmark {
   }
 
   private static int count() {
-    return await(http.get(snsPort, "127.0.0.1", "/_local/publishes/count").send()).bodyAsJsonObject()
-        .getInteger("count");
+    return sns.count();
   }
 
   /**
@@ -171,8 +126,7 @@ class PushBenchmark {
    * found again through its msgId (the benchmark numbers jobs and records when it produced each).
    */
   private static void report(int rate, int jobs) {
-    JsonArray all = await(http.get(snsPort, "127.0.0.1", "/_local/publishes").send()).bodyAsJsonObject()
-        .getJsonArray("publishes");
+    JsonArray all = sns.publishes();
     long[] latencies = new long[all.size()];
     long first = Long.MAX_VALUE;
     long last = 0;
@@ -209,7 +163,7 @@ class PushBenchmark {
     while (System.nanoTime() < end) {
       inFlight.acquire();
       String arn = arns.get(i++ % arns.size());
-      CompletableFuture<?> f = sns.publish(r -> r.targetArn(arn).messageStructure("json").message(message));
+      CompletableFuture<?> f = sns.sdk().publish(r -> r.targetArn(arn).messageStructure("json").message(message));
       f.whenComplete((r, e) -> {
         done.incrementAndGet();
         inFlight.release();
@@ -217,7 +171,7 @@ class PushBenchmark {
     }
     inFlight.acquire(SDK_CONCURRENCY);
     double rate = done.get() / ((System.nanoTime() - start) / 1e9);
-    await(http.delete(snsPort, "127.0.0.1", "/_local/publishes").send());
+    sns.clearPublishes();
     return rate;
   }
 }

@@ -6,28 +6,16 @@ import dev.parley.node.MessagePathFixture.Device;
 import dev.parley.chatstate.ChatStore;
 import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.deps.DependencyClients;
-import dev.parley.snslocal.SnsLocalServer;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Tuple;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sns.SnsAsyncClient;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static dev.parley.node.MessagePathFixture.await;
 import static dev.parley.node.MessagePathFixture.eventually;
@@ -49,12 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PushNodeIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static MessagePathFixture fx;
-  private static Vertx snsVertx;
-  private static WebClient http;
-  private static int snsPort;
-  private static SnsAsyncClient sns;
+  private static SnsStandIn sns;
   private static DependencyClients deps;
-  private static final String NOTIFICATIONS = "parley.notifications.it-" + UUID.randomUUID();
   private static final String PUSH_GROUP = "parley-push-it-" + UUID.randomUUID();
   private static Map<String, String> pushEnv;
   private static JsonObject pushConf;
@@ -62,25 +45,10 @@ class PushNodeIT {
 
   @BeforeAll
   static void start() throws Exception {
-    snsVertx = Vertx.vertx();
-    SnsLocalServer server = new SnsLocalServer("127.0.0.1", 0, Clock.systemUTC());
-    await(snsVertx.deployVerticle(server));
-    snsPort = server.actualPort();
-    String snsUrl = "http://127.0.0.1:" + snsPort;
-    http = WebClient.create(snsVertx);
-    sns = SnsAsyncClient.builder().endpointOverride(URI.create(snsUrl)).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
     fx = new MessagePathFixture(27_301);
-    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", fx.config.kafka().bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(NOTIFICATIONS, 6, (short) fx.config.kafka().replicationFactor())))
-          .all().get(30, TimeUnit.SECONDS);
-    }
     deps = DependencyClients.create(fx.vertx, fx.config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS));
-    // Environment wins over -conf on a node, so the settings that must not come from a developer's shell go there;
-    // the credentials are fake (tests only): the stand-in checks no signature.
-    pushEnv = new HashMap<>(Map.of("PARLEY_KAFKA_NOTIFICATIONS_TOPIC", NOTIFICATIONS,
-        "PARLEY_PUSH_ENDPOINT_OVERRIDE", snsUrl, "PARLEY_PUSH_CONSUMER_GROUP", PUSH_GROUP,
-        "PARLEY_PUSH_COALESCE_WINDOW_MS", "500", "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
+    sns = new SnsStandIn(fx, deps.pg(), "parley.notifications.it-", 16);
+    pushEnv = sns.nodeEnv(PUSH_GROUP, 500);
     pushConf = fx.nodeConf(NodeProcess.freePort(), new JsonObject());
     NodeProcess gw = fx.startGateway("pn-gw", new JsonObject());
     NodeProcess msg = NodeProcess.start("pn-msg", fx.cluster, fx.hzPort, List.of("message"), pushConf, pushEnv);
@@ -97,32 +65,15 @@ class PushNodeIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (fx != null) {
-      fx.close();
-    }
-    if (sns != null) {
-      sns.close();
-    }
-    if (snsVertx != null) {
-      snsVertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    }
+    MessagePathFixture.closeAll(fx, sns);
   }
 
-  /** Registers an APNs endpoint for the device in the stand-in and in push_endpoints (as the api role does). */
   private static String register(Device d) {
-    String token = (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
-    String arn = sns.createPlatformEndpoint(r -> r.platformApplicationArn(
-        "arn:aws:sns:us-east-1:000000000000:app/APNS/parley-local").token(token)).join().endpointArn();
-    await(deps.pg().preparedQuery("INSERT INTO push_endpoints (device_id, user_id, platform, token, endpoint_arn, "
-        + "created_at, updated_at) VALUES ($1, $2, 'apns', $3, $4, now(), now())")
-        .execute(Tuple.of(d.deviceId(), d.userId(), token, arn)));
-    return arn;
+    return sns.register(d);
   }
 
   private static List<JsonObject> publishes() {
-    JsonArray all = await(http.get(snsPort, "127.0.0.1", "/_local/publishes").send()).bodyAsJsonObject()
-        .getJsonArray("publishes");
-    return all.stream().map(JsonObject.class::cast).toList();
+    return sns.publishes().stream().map(JsonObject.class::cast).toList();
   }
 
   private static List<JsonObject> publishes(String arn) {
@@ -165,8 +116,7 @@ class PushNodeIT {
     register(a);
     String arnB = register(b);
     // APNs reported b's token dead: SNS disabled the endpoint.
-    assertThat(await(http.post(snsPort, "127.0.0.1", "/_local/endpoints/disable")
-        .sendJsonObject(new JsonObject().put("endpointArn", arnB))).statusCode()).isEqualTo(204);
+    assertThat(sns.disable(arnB)).isEqualTo(204);
     UUID channel = fx.channel(a, List.of(a, b));
     Conn ca = fx.connect(a, "pn-gw");
     assertThat(ready(ca).containsKey("push")).as("ready of a device with an active registration: %s", ready(ca))
@@ -233,7 +183,7 @@ class PushNodeIT {
             .put("deviceId", d.deviceId().toString()).put("channelId", channel.toString()).put("seq", seq)
             .put("msgId", Long.toString(5_000_000L + seq)).put("kind", "application")
             .put("ts", System.currentTimeMillis());
-        await(producer.send(KafkaProducerRecord.create(NOTIFICATIONS, d.deviceId().toString(), job.encode())));
+        await(producer.send(KafkaProducerRecord.create(sns.topic, d.deviceId().toString(), job.encode())));
       }
     }
   }

@@ -129,7 +129,8 @@ class RealtimeIT {
     assertThat(offline.getString("lastSeen")).isNotBlank();
 
     HttpResponse<String> drained = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gwA.opsPort
-        + "/admin/drain")).POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+        + "/admin/drain")).header("Authorization", "Bearer " + NodeProcess.OPS_TOKEN)
+        .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(drained.statusCode()).isEqualTo(200);
     awaitFrame(bobFrames, f -> f.getString("type").equals("reconnect"), Duration.ofSeconds(5));

@@ -2,7 +2,7 @@ package dev.parley.node;
 
 import dev.parley.client.Ack;
 import dev.parley.node.MessagePathFixture.Conn;
-import dev.parley.node.MessagePathFixture.Device;
+import dev.parley.node.MessagePathFixture.Dm;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -37,19 +37,12 @@ class RedisCrashIT {
 
   @BeforeAll
   static void start() throws Exception {
-    fx = new MessagePathFixture(26_971);
-    NodeProcess gw1 = fx.startGateway("rc-gw1", new JsonObject());
-    NodeProcess gw2 = fx.startGateway("rc-gw2", new JsonObject());
-    NodeProcess msg = fx.startMessage("rc-msg1");
-    NodeProcess api = fx.startApi("rc-api"); // serves history (the clients' gap fills)
-    fx.awaitReady(gw1, gw2, msg, api);
+    fx = MessagePathFixture.startCluster(26_971, "rc", new JsonObject());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (fx != null) {
-      fx.close();
-    }
+    MessagePathFixture.closeAll(fx);
   }
 
   private static long liveMsgs(Conn c, UUID channel) {
@@ -60,16 +53,10 @@ class RedisCrashIT {
   @Test
   @DisplayName("after a Redis kill -9 and restart, live delivery to connected devices resumes within seconds")
   void liveDeliveryResumes() throws Exception {
-    List<UUID> channels = new ArrayList<>();
-    List<Conn> senders = new ArrayList<>();
-    List<Conn> receivers = new ArrayList<>();
-    for (int c = 0; c < CHANNELS; c++) {
-      Device a = fx.user();
-      Device b = fx.user();
-      channels.add(fx.channel(a, List.of(a, b)));
-      senders.add(fx.connect(a, "rc-gw1", "rc-gw2"));
-      receivers.add(fx.connect(b, "rc-gw2", "rc-gw1"));
-    }
+    List<Dm> dms = fx.dms(CHANNELS, "rc");
+    List<UUID> channels = dms.stream().map(Dm::channel).toList();
+    List<Conn> senders = dms.stream().map(Dm::sender).toList();
+    List<Conn> receivers = dms.stream().map(Dm::receiver).toList();
     List<Future<Ack>> before = new ArrayList<>();
     for (int c = 0; c < CHANNELS; c++) {
       before.add(senders.get(c).client().send(channels.get(c), "application", "before".getBytes(StandardCharsets.UTF_8)));
@@ -111,12 +98,11 @@ class RedisCrashIT {
     for (int c = 0; c < CHANNELS; c++) {
       liveMark.add(liveMsgs(receivers.get(c), channels.get(c)));
     }
-    for (int i = 0; i < AFTER; i++) {
+    PacedLoad.run(AFTER, 10, i -> {
       for (int c = 0; c < CHANNELS; c++) {
         after.add(senders.get(c).client().send(channels.get(c), "application", ("after-" + i).getBytes(StandardCharsets.UTF_8)));
       }
-      NodeProcess.pause(10);
-    }
+    });
     await(Future.all(after).timeout(WAIT.toSeconds(), TimeUnit.SECONDS));
     for (int c = 0; c < CHANNELS; c++) {
       Conn r = receivers.get(c);

@@ -39,7 +39,9 @@ final class WebCluster {
     JsonObject shared = new JsonObject()
         .put("etcd", new JsonObject().put("keyPrefix", "/parley-it/" + UUID.randomUUID() + "/"))
         .put("discovery", new JsonObject().put("port", NodeProcess.freePort()))
-        .put("presence", new JsonObject().put("port", NodeProcess.freePort()));
+        .put("presence", new JsonObject().put("port", NodeProcess.freePort()))
+        // The gateways' WebSocket Origin allow-list (issue 18, edge.allowedOrigins): the app's origin is the api's.
+        .put("edge", new JsonObject().put("allowedOrigins", new JsonArray().add("http://127.0.0.1:" + fx.apiPort)));
     JsonObject a = shared.copy()
         .put("auth", new JsonObject().put("signingKeyId", kid)
             .put("passwordHashing", new JsonObject().put("memoryKib", 1024).put("iterations", 1)))

@@ -9,9 +9,7 @@ import dev.parley.shared.deps.Dependency;
 import dev.parley.shared.deps.DependencyClients;
 import dev.parley.shared.it.ItConfig;
 import dev.parley.shared.presence.PresenceAddresses;
-import dev.parley.shared.presence.PresenceReporter;
 import dev.parley.shared.session.SessionDirectory;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -30,7 +28,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 
 import static dev.parley.shared.it.ItConfig.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,22 +38,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Two presence verticles run, so every transition must be reported exactly once despite concurrent sweeps.
  * The watching device (B's phone) is registered in the session directory as held by a fake gateway node whose
  * delivery address the test consumes.
+ *
+ * <p>Time is controlled: both verticles run on a {@link SteppingClock} (the wall clock plus the steps the test
+ * takes), which the test moves forward past (or up to) a grace period instead of waiting for it; staying at or ahead
+ * of the wall clock keeps these deadlines in the future for any other sweeper on the shared Redis. Session events are
+ * sent as a gateway's batch with a reply, so each is applied before the clock moves. Absence ("no offline event") is
+ * asserted against a sentinel: a co-member, Dave, whose device expires through the same sweep path at an earlier
+ * deadline; once his offline frame is here, the sweep that would have reported Alice has run.
  */
 class PresenceIT {
   private static final String GATEWAY = "it-gw-" + UUID.randomUUID();
   private static final long GRACE_MS = 2_500;
+  private static final Duration WAIT = Duration.ofSeconds(5);
 
   private Vertx vertx;
   private DependencyClients clients;
-  private PresenceReporter reporter;
   private PresenceGrpcClient grpc;
+  private final SteppingClock clock = new SteppingClock(Instant::now);
   private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
   private final UUID alice = UUID.randomUUID();
   private final UUID bob = UUID.randomUUID();
+  private final UUID dave = UUID.randomUUID();
   private final UUID stranger = UUID.randomUUID();
   private final UUID alicePhone = UUID.randomUUID();
   private final UUID aliceLaptop = UUID.randomUUID();
   private final UUID bobPhone = UUID.randomUUID();
+  private final UUID davePhone = UUID.randomUUID();
   private final UUID channel = UUID.randomUUID();
 
   @BeforeEach
@@ -66,19 +73,19 @@ class PresenceIT {
         .put("port", 0).put("heartbeatIntervalSeconds", 1).put("graceFactor", 2.5).put("sweepIntervalMs", 100)));
     ItConfig.migrate(vertx, config);
     clients = DependencyClients.create(vertx, config, EnumSet.of(Dependency.POSTGRES, Dependency.REDIS));
-    for (UUID u : List.of(alice, bob, stranger)) {
+    for (UUID u : List.of(alice, bob, dave, stranger)) {
       await(clients.pg().preparedQuery("INSERT INTO users (id, username, display_name, password_hash) VALUES ($1, $2, 'x', 'x')")
           .execute(Tuple.of(u, "p_" + u.toString().substring(0, 12))));
     }
     await(clients.pg().preparedQuery("INSERT INTO channels (id, kind, name, created_by) VALUES ($1, 'group', 'p', $2)")
         .execute(Tuple.of(channel, alice)));
-    for (UUID u : List.of(alice, bob)) {
+    for (UUID u : List.of(alice, bob, dave)) {
       await(clients.pg().preparedQuery("INSERT INTO channel_members (channel_id, user_id) VALUES ($1, $2)").execute(Tuple.of(channel, u)));
       await(clients.pg().preparedQuery("INSERT INTO user_channels (user_id, channel_id) VALUES ($1, $2)").execute(Tuple.of(u, channel)));
     }
-    PresenceVerticle first = new PresenceVerticle(config, clients, java.time.Clock.systemUTC());
+    PresenceVerticle first = new PresenceVerticle(config, clients, clock);
     await(vertx.deployVerticle(first));
-    await(vertx.deployVerticle(new PresenceVerticle(config, clients, java.time.Clock.systemUTC())));
+    await(vertx.deployVerticle(new PresenceVerticle(config, clients, clock)));
     grpc = PresenceGrpcClient.create(GrpcClient.client(vertx), SocketAddress.inetSocketAddress(first.port(), "127.0.0.1"));
     vertx.eventBus().<JsonObject>consumer(Addresses.gatewayDeliver(GATEWAY), m -> {
       for (Object part : m.body().getJsonArray("frames")) {
@@ -89,18 +96,24 @@ class PresenceIT {
       }
     });
     await(new SessionDirectory(clients.redis()).register(bobPhone, GATEWAY, 120));
-    reporter = new PresenceReporter(vertx, GATEWAY, 50);
-    reporter.start();
   }
 
   @AfterEach
   void tearDown() {
-    reporter.loggedOut(alice, alicePhone);
-    reporter.loggedOut(alice, aliceLaptop);
-    reporter.flush();
+    apply(alice, alicePhone, "logout");
+    apply(alice, aliceLaptop, "logout");
+    apply(dave, davePhone, "logout");
     await(clients.pg().preparedQuery("DELETE FROM channels WHERE id = $1").execute(Tuple.of(channel)));
-    await(clients.pg().preparedQuery("DELETE FROM users WHERE id = ANY($1)").execute(Tuple.tuple().addArrayOfUUID(new UUID[] {alice, bob, stranger})));
+    await(clients.pg().preparedQuery("DELETE FROM users WHERE id = ANY($1)")
+        .execute(Tuple.tuple().addArrayOfUUID(new UUID[] {alice, bob, dave, stranger})));
     await(vertx.close());
+  }
+
+  /** A gateway's batch of one session event ({@code beat}, {@code closed}, {@code logout}), applied when this returns. */
+  private void apply(UUID user, UUID device, String type) {
+    JsonObject event = new JsonObject().put("u", user.toString()).put("d", device.toString()).put("t", type);
+    await(vertx.eventBus().request(PresenceAddresses.EVENTS,
+        new JsonObject().put("gateway", GATEWAY).put("events", new JsonArray().add(event))));
   }
 
   private JsonObject subscribe(UUID... targets) {
@@ -116,24 +129,38 @@ class PresenceIT {
     return frames.stream().filter(f -> f.getString("userId").equals(user.toString())).toList();
   }
 
-  private JsonObject awaitFrame(Predicate<JsonObject> match, Duration timeout) {
+  /** Waits (bounded) for the {@code n}-th frame about {@code user} saying {@code online}. */
+  private JsonObject awaitFrame(UUID user, boolean online, int n, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
-      var found = frames.stream().filter(match).findFirst();
-      if (found.isPresent()) {
-        return found.get();
+      List<JsonObject> found = framesAbout(user).stream().filter(f -> f.getBoolean("online") == online).toList();
+      if (found.size() >= n) {
+        return found.get(n - 1);
       }
-      pause(20);
+      tick();
     }
-    throw new AssertionError("no matching presence frame within " + timeout + "; frames: " + frames);
+    throw new AssertionError("no presence frame #" + n + " (online=" + online + ") about " + user + " within "
+        + timeout + "; frames: " + frames);
   }
 
-  private void pause(long ms) {
-    await(Future.<Void>future(p -> vertx.setTimer(ms, id -> p.complete())));
+  private JsonObject awaitFrame(UUID user, boolean online) {
+    return awaitFrame(user, online, 1, WAIT);
   }
 
-  private static Predicate<JsonObject> state(UUID user, boolean online) {
-    return f -> f.getString("userId").equals(user.toString()) && f.getBoolean("online") == online;
+  /** The poll interval of {@link #awaitFrame}. */
+  private void tick() {
+    await(io.vertx.core.Future.<Void>future(p -> vertx.setTimer(20, id -> p.complete())));
+  }
+
+  /** Alice and Dave online, as Bob's phone sees them. */
+  private void bothOnline(UUID... aliceDevices) {
+    subscribe(alice, dave);
+    for (UUID device : aliceDevices) {
+      apply(alice, device, "beat");
+    }
+    apply(dave, davePhone, "beat");
+    awaitFrame(alice, true);
+    awaitFrame(dave, true);
   }
 
   @Test
@@ -150,59 +177,61 @@ class PresenceIT {
   }
 
   @Test
-  @DisplayName("connect: online within 1 s; close: offline after the grace period, not before, exactly once")
+  @DisplayName("close: offline once the grace period has passed, not before, exactly once despite two sweeping nodes")
   void onlineThenOfflineAfterGrace() {
-    subscribe(alice);
-    Instant connected = Instant.now();
-    reporter.beat(alice, alicePhone);
-    awaitFrame(state(alice, true), Duration.ofSeconds(1));
-    assertThat(Duration.between(connected, Instant.now())).isLessThan(Duration.ofSeconds(1));
+    bothOnline(alicePhone);
+    apply(dave, davePhone, "closed");
+    clock.advance(Duration.ofMillis(2_000));
+    apply(alice, alicePhone, "closed");
 
-    reporter.closed(alice, alicePhone);
-    Instant closed = Instant.now();
-    JsonObject offline = awaitFrame(state(alice, false), Duration.ofMillis(GRACE_MS + 3_000));
-    assertThat(Duration.between(closed, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(GRACE_MS - 100));
+    // Dave's grace has run out, Alice's has 1 s left: the sweep that reports Dave does not report her.
+    clock.advance(Duration.ofMillis(GRACE_MS - 1_000));
+    awaitFrame(dave, false);
+    assertThat(framesAbout(alice)).as("offline before the grace period ended").hasSize(1);
+
+    clock.advance(Duration.ofMillis(1_500));
+    JsonObject offline = awaitFrame(alice, false);
     assertThat(offline.getString("lastSeen")).isNotBlank();
-    pause(1_000);
+
+    // Sentinel: Dave online and offline again, through a later sweep of the same nodes.
+    apply(dave, davePhone, "beat");
+    awaitFrame(dave, true, 2, WAIT);
+    apply(dave, davePhone, "closed");
+    clock.advance(Duration.ofMillis(GRACE_MS + 100));
+    awaitFrame(dave, false, 2, WAIT);
     assertThat(framesAbout(alice)).as("one online, one offline, despite two sweeping nodes").hasSize(2);
   }
 
   @Test
   @DisplayName("a disconnect and reconnect inside the grace period shows no offline event")
   void reconnectInsideGrace() {
-    subscribe(alice);
-    reporter.beat(alice, alicePhone);
-    awaitFrame(state(alice, true), Duration.ofSeconds(1));
-    reporter.closed(alice, alicePhone);
-    pause(1_000);
-    reporter.beat(alice, alicePhone);
-    long stop = System.currentTimeMillis() + GRACE_MS + 1_500;
-    while (System.currentTimeMillis() < stop) {
-      reporter.beat(alice, alicePhone);
-      pause(500);
-    }
+    bothOnline(alicePhone);
+    apply(alice, alicePhone, "closed");
+    apply(dave, davePhone, "closed");
+    clock.advance(Duration.ofMillis(2_000));
+    apply(alice, alicePhone, "beat");
+
+    // Both closes are past their grace now; only Alice came back.
+    clock.advance(Duration.ofMillis(1_500));
+    awaitFrame(dave, false);
     assertThat(framesAbout(alice)).extracting(f -> f.getBoolean("online")).containsExactly(true);
   }
 
   @Test
   @DisplayName("logout is offline at once; with two devices the user is offline only when both are gone")
   void logoutAndTwoDevices() {
-    subscribe(alice);
-    reporter.beat(alice, alicePhone);
-    reporter.beat(alice, aliceLaptop);
-    awaitFrame(state(alice, true), Duration.ofSeconds(1));
-    reporter.loggedOut(alice, alicePhone);
+    bothOnline(alicePhone, aliceLaptop);
+    apply(alice, alicePhone, "logout");
+    apply(dave, davePhone, "closed");
     // The laptop keeps beating past the phone's would-be grace: still online, no event.
-    long stop = System.currentTimeMillis() + GRACE_MS + 500;
-    while (System.currentTimeMillis() < stop) {
-      reporter.beat(alice, aliceLaptop);
-      pause(400);
-    }
+    clock.advance(Duration.ofMillis(2_000));
+    apply(alice, aliceLaptop, "beat");
+    clock.advance(Duration.ofMillis(1_500));
+    awaitFrame(dave, false);
     assertThat(framesAbout(alice)).hasSize(1);
-    Instant loggedOut = Instant.now();
-    reporter.loggedOut(alice, aliceLaptop);
-    awaitFrame(state(alice, false), Duration.ofSeconds(1));
-    assertThat(Duration.between(loggedOut, Instant.now())).isLessThan(Duration.ofSeconds(1));
+
+    apply(alice, aliceLaptop, "logout");
+    awaitFrame(alice, false, 1, Duration.ofSeconds(1));
   }
 
   @Test
@@ -211,10 +240,10 @@ class PresenceIT {
     await(vertx.eventBus().request(PresenceAddresses.PRIVACY,
         new JsonObject().put("userId", alice.toString()).put("hideLastSeen", true)));
     subscribe(alice);
-    reporter.beat(alice, alicePhone);
-    awaitFrame(state(alice, true), Duration.ofSeconds(1));
-    reporter.loggedOut(alice, alicePhone);
-    JsonObject offline = awaitFrame(state(alice, false), Duration.ofSeconds(1));
+    apply(alice, alicePhone, "beat");
+    awaitFrame(alice, true);
+    apply(alice, alicePhone, "logout");
+    JsonObject offline = awaitFrame(alice, false);
     assertThat(offline.containsKey("lastSeen")).isFalse();
 
     UserPresence seenByBob = await(grpc.getPresence(GetPresenceRequest.newBuilder().setViewerUserId(bob.toString())
@@ -229,10 +258,13 @@ class PresenceIT {
   @Test
   @DisplayName("after unsubscribing, changes are no longer pushed to the device")
   void unsubscribeStopsPushes() {
-    subscribe(alice);
-    await(vertx.eventBus().request(PresenceAddresses.UNSUBSCRIBE, new JsonObject().put("deviceId", bobPhone.toString())));
-    reporter.beat(alice, alicePhone);
-    pause(1_000);
+    subscribe(alice, dave);
+    await(vertx.eventBus().request(PresenceAddresses.UNSUBSCRIBE, new JsonObject().put("deviceId", bobPhone.toString())
+        .put("targets", new JsonArray().add(alice.toString()))));
+    apply(alice, alicePhone, "beat");
+    // Sentinel: Dave, still watched, comes online after Alice did, through the same path.
+    apply(dave, davePhone, "beat");
+    awaitFrame(dave, true);
     assertThat(framesAbout(alice)).isEmpty();
   }
 }

@@ -8,11 +8,8 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -38,7 +35,7 @@ class PresenceServiceTest {
   private static final long GRACE_MS = 75_000;
   private static final Instant START = Instant.parse("2026-11-28T12:00:00Z");
 
-  private final MutableClock clock = new MutableClock(START);
+  private final SteppingClock clock = SteppingClock.at(START);
   private final FakeStore store = new FakeStore();
   private final FakeSubscriptions subscriptions = new FakeSubscriptions();
   private final Inboxes inboxes = new Inboxes(subscriptions);
@@ -303,34 +300,6 @@ class PresenceServiceTest {
   }
 
   // --- fakes -------------------------------------------------------------------------------------------------
-
-  /** A clock that moves only when told. */
-  private static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-  }
 
   /** The Redis store's scripts, one Java method each (single-threaded, so each is trivially atomic). */
   private static final class FakeStore implements PresenceStore {

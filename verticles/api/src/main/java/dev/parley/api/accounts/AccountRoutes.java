@@ -112,11 +112,8 @@ public final class AccountRoutes {
     Replies.json(ctx, 200, accounts.byUsername(ctx.pathParam("username")));
   }
 
-  /**
-   * The TCP peer address. X-Forwarded-For is deliberately ignored: without a configured trusted proxy it is
-   * client-controlled and would let anyone pick a fresh rate-limit bucket per request.
-   */
+  /** The client's address for rate limits: the TCP peer, or behind a trusted proxy the forwarded one. */
   private static String clientAddress(RoutingContext ctx) {
-    return ctx.request().remoteAddress().hostAddress();
+    return dev.parley.api.http.ClientAddress.of(ctx);
   }
 }

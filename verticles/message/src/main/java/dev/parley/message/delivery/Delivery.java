@@ -37,11 +37,27 @@ import java.util.UUID;
  *       the channel.</li>
  * </ol>
  * A retried send (duplicate) gets its {@code ack} again and nobody else a second {@code msg}; the chat steps run for
- * duplicates too (they are idempotent), so a replayed batch never leaves the chat list behind. Failures of the chat
- * steps never fail the delivery: they are logged and the chat state heals on the next message or sync.
+ * duplicates too (they are idempotent), so a replayed batch never leaves the chat list behind.
+ *
+ * <p>A failed chat step (head, index or views: Redis) never holds back the {@code ack}s and {@code msg}s, but it is
+ * not forgotten either: the batch's chat steps are <em>repaired</em> — run again after growing pauses (from
+ * {@link #REPAIR_FIRST_DELAY_MS}, for up to {@link #REPAIR_GIVE_UP_MS}) — and the {@code chat} frames go out when
+ * they succeed. Nothing else would ever send them (a client fills missed {@code msg}s from history, but has no way
+ * to learn that its chat list is behind), and the stored head, index and sender cursor would stay behind until the
+ * channel's next message (issue 12, fault C).
  */
 public final class Delivery {
   private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+
+  static final long REPAIR_FIRST_DELAY_MS = 250;
+  static final long REPAIR_MAX_DELAY_MS = 5_000;
+  static final long REPAIR_GIVE_UP_MS = 120_000;
+
+  /** Completes after {@code delayMs} (a Vert.x timer in production; at once in unit tests). */
+  @FunctionalInterface
+  public interface Pause {
+    Future<Void> after(long delayMs);
+  }
 
   /** The member devices of the channel, every device to look up and where each live one is connected. */
   private record Recipients(List<MemberDevice> members, Map<UUID, String> nodes) {
@@ -53,35 +69,74 @@ public final class Delivery {
   private final Gateways gateways;
   private final Notifications notifications;
   private final DeliveryMeters meters;
+  private final Pause pause;
 
   public Delivery(Members members, Sessions sessions, ChatState chats, Gateways gateways,
-                  Notifications notifications, DeliveryMeters meters) {
+                  Notifications notifications, DeliveryMeters meters, Pause pause) {
     this.members = members;
     this.sessions = sessions;
     this.chats = chats;
     this.gateways = gateways;
     this.notifications = notifications;
     this.meters = meters;
+    this.pause = pause;
   }
 
   /** Delivers one channel's outcomes of a consumer batch, in seq order (non-empty, all stored). */
   public Future<Void> deliver(List<Outcome> outcomes) {
     meters.batch();
     Envelope newest = newest(outcomes);
-    Future<Void> head = head(newest);
+    Future<Void> head = chats.advanceHead(newest);
     Future<List<MemberDevice>> devices = members(newest.channelId());
-    Future<Void> indexed = Future.all(head, devices).compose(v -> index(outcomes, newest, devices.result()));
+    // The index runs after the head even when the head failed: the sender's cursor is capped by whatever head is
+    // stored, and the repair below runs both again.
+    Future<Void> indexed = head.transform(h -> devices)
+        .compose(list -> index(outcomes, newest, list));
     Future<Recipients> recipients = devices.compose(list -> sessions(outcomes, list));
-    return Future.all(indexed, recipients)
-        .compose(v -> views(newest, recipients.result()))
-        .compose(views -> send(outcomes, recipients.result(), views));
+    return Future.join(indexed, recipients).transform(v -> recipients.failed() ? Future.failedFuture(recipients.cause())
+        : Future.succeededFuture(recipients.result())).compose(r -> {
+          Future<Map<UUID, JsonObject>> views = head.succeeded() && indexed.succeeded() ? views(newest, r)
+              : Future.failedFuture(head.failed() ? head.cause() : indexed.cause());
+          return views.transform(ar -> {
+            Future<Void> sent = send(outcomes, r, ar.succeeded() ? ar.result() : Map.of());
+            if (ar.failed()) {
+              LOG.warn("channel {} seq {}: chat steps failed ({}); messages went out, chat frames once repaired",
+                  newest.channelId(), newest.seq(), ar.cause().toString());
+              repair(outcomes, newest, r, REPAIR_FIRST_DELAY_MS, 0);
+            }
+            return sent;
+          });
+        });
   }
 
-  private Future<Void> head(Envelope newest) {
-    return chats.advanceHead(newest).recover(err -> {
-      LOG.warn("channel {} seq {}: chat head update failed: {}", newest.channelId(), newest.seq(), err.toString());
-      return Future.succeededFuture();
-    });
+  /**
+   * Runs the chat steps of a batch whose chat steps failed again after {@code delayMs}, doubling the pause up to
+   * {@link #REPAIR_MAX_DELAY_MS}, and sends its {@code chat} frames when they succeed; gives up (logged) after
+   * {@link #REPAIR_GIVE_UP_MS}. Every step is idempotent, so a repair that races a later batch is harmless: the
+   * stored state only moves forward, and clients keep the highest {@code lastSeq} they have seen.
+   */
+  private void repair(List<Outcome> outcomes, Envelope newest, Recipients r, long delayMs, long waitedMs) {
+    meters.chatRepair();
+    pause.after(delayMs)
+        .compose(v -> chats.advanceHead(newest))
+        .compose(v -> index(outcomes, newest, r.members()))
+        .compose(v -> views(newest, r))
+        .onSuccess(views -> {
+          GatewayDelivery.PerNode perNode = new GatewayDelivery.PerNode();
+          addChatFrames(perNode, r, views);
+          perNode.build().forEach(gateways::send);
+          LOG.info("channel {} seq {}: chat steps repaired after {} ms", newest.channelId(), newest.seq(),
+              waitedMs + delayMs);
+        })
+        .onFailure(err -> {
+          long waited = waitedMs + delayMs;
+          if (waited >= REPAIR_GIVE_UP_MS) {
+            LOG.error("channel {} seq {}: chat steps still failing after {} ms, giving up (the channel's next message "
+                + "repairs its chat list): {}", newest.channelId(), newest.seq(), waited, err.toString());
+            return;
+          }
+          repair(outcomes, newest, r, Math.min(delayMs * 2, REPAIR_MAX_DELAY_MS), waited);
+        });
   }
 
   private Future<List<MemberDevice>> members(UUID channelId) {
@@ -103,10 +158,7 @@ public final class Delivery {
     Set<UUID> users = new LinkedHashSet<>();
     memberDevices.forEach(d -> users.add(d.userId()));
     users.addAll(ownNewest.keySet());
-    return chats.index(newest.channelId(), users, newest.ts(), ownNewest).recover(err -> {
-      LOG.warn("channel {} seq {}: chat index update failed: {}", newest.channelId(), newest.seq(), err.toString());
-      return Future.succeededFuture();
-    });
+    return chats.index(newest.channelId(), users, newest.ts(), ownNewest);
   }
 
   private Future<Map<UUID, JsonObject>> views(Envelope newest, Recipients r) {
@@ -119,11 +171,7 @@ public final class Delivery {
     if (online.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return chats.views(newest, online).recover(err -> {
-      // The messages still go out; only the chat frames are missing (the chat list over REST has the same).
-      LOG.warn("channel {} seq {}: chat views failed: {}", newest.channelId(), newest.seq(), err.toString());
-      return Future.succeededFuture(Map.of());
-    });
+    return chats.views(newest, online);
   }
 
   private Future<Void> send(List<Outcome> outcomes, Recipients r, Map<UUID, JsonObject> views) {
@@ -145,13 +193,17 @@ public final class Delivery {
       perNode.add(env.msgFrame(), recipients, nodes);
       offlineMessages.add(env);
     }
-    Map<UUID, List<UUID>> devicesByUser = new LinkedHashMap<>();
-    r.members().forEach(d -> devicesByUser.computeIfAbsent(d.userId(), u -> new ArrayList<>()).add(d.deviceId()));
-    views.forEach((user, view) -> perNode.add(view, devicesByUser.getOrDefault(user, List.of()), nodes));
+    addChatFrames(perNode, r, views);
     Map<String, GatewayDelivery> deliveries = perNode.build();
     deliveries.forEach(gateways::send);
     meters.sends(deliveries.size());
     return notifyOffline(offlineMessages, r);
+  }
+
+  private static void addChatFrames(GatewayDelivery.PerNode perNode, Recipients r, Map<UUID, JsonObject> views) {
+    Map<UUID, List<UUID>> devicesByUser = new LinkedHashMap<>();
+    r.members().forEach(d -> devicesByUser.computeIfAbsent(d.userId(), u -> new ArrayList<>()).add(d.deviceId()));
+    views.forEach((user, view) -> perNode.add(view, devicesByUser.getOrDefault(user, List.of()), r.nodes()));
   }
 
   private Future<Void> notifyOffline(List<Envelope> messages, Recipients r) {

@@ -13,6 +13,7 @@ public final class DeliveryMeters {
   private final Counter memberLookups;
   private final Counter sessionLookups;
   private final Counter sends;
+  private final Counter chatRepairs;
 
   public DeliveryMeters(MeterRegistry registry) {
     batches = Counter.builder("parley.delivery.batches")
@@ -24,6 +25,8 @@ public final class DeliveryMeters {
     sends = Counter.builder("parley.delivery.sends")
         .description("event-bus sends to gateway nodes (each carries every frame for that gateway)")
         .register(registry);
+    chatRepairs = Counter.builder("parley.delivery.chat.repairs")
+        .description("attempts to run a batch's failed chat steps (head, index, views) again").register(registry);
   }
 
   void batch() {
@@ -36,6 +39,10 @@ public final class DeliveryMeters {
 
   void sessionLookup() {
     sessionLookups.increment();
+  }
+
+  void chatRepair() {
+    chatRepairs.increment();
   }
 
   void sends(int gateways) {

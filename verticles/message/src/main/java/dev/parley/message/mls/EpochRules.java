@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -161,7 +160,7 @@ final class EpochRules implements Decider {
     JsonObject refusal = summary.committerLeaf() < 0 ? external(index, send, p, current, key)
         : member(index, send, p, current, key);
     if (refusal == null) {
-      refusal = leaves(send, p, current, key);
+      refusal = TreeRules.check(send.clientMsgId(), p.commit(), current, p.next(), memberKeys);
     }
     if (refusal != null) {
       return refuse(refusal);
@@ -217,59 +216,6 @@ final class EpochRules implements Decider {
       return forged(id, "groupInfo", "the GroupInfo is not signed by the sending device's leaf and key");
     }
     return null;
-  }
-
-  /**
-   * The new tree against the current one and the membership: removed leaves are blank, the others keep their
-   * device, added devices are there; every leaf is an active device of a member with its registered key, once.
-   */
-  private JsonObject leaves(SendRecord send, ParsedSend p, PublicEpoch current, byte[] key) {
-    String id = send.clientMsgId();
-    PublicEpoch next = p.next();
-    boolean external = p.commit().committerLeaf() < 0;
-    Set<Integer> removed = new HashSet<>(p.commit().removedLeaves());
-    Map<Integer, PublicEpoch.Leaf> before = current == null ? Map.of() : current.leaves();
-    for (int leaf : removed) {
-      if (!before.containsKey(leaf) || next.leaves().containsKey(leaf)) {
-        return MlsRefusals.of(ErrorCode.MLS_MALFORMED, id, "ratchetTree", "removed leaf " + leaf
-            + " is not blank in the new tree, or was not occupied");
-      }
-    }
-    for (Map.Entry<Integer, PublicEpoch.Leaf> e : before.entrySet()) {
-      PublicEpoch.Leaf after = next.leaves().get(e.getKey());
-      if (!removed.contains(e.getKey()) && (after == null || !after.device().equals(e.getValue().device()))) {
-        return MlsRefusals.of(ErrorCode.MLS_MALFORMED, id, "ratchetTree", "leaf " + e.getKey()
-            + " changed device without a Remove");
-      }
-    }
-    for (UUID added : p.commit().addedDevices()) {
-      if (next.leafOf(added) < 0) {
-        return MlsRefusals.of(ErrorCode.MLS_MALFORMED, id, "ratchetTree", "added device " + added + " is not in it");
-      }
-    }
-    Set<UUID> seen = new HashSet<>();
-    List<Integer> pending = new ArrayList<>();
-    for (Map.Entry<Integer, PublicEpoch.Leaf> e : next.leaves().entrySet()) {
-      UUID device = e.getValue().device();
-      if (!seen.add(device)) {
-        return MlsRefusals.membership(id, "ratchetTree", device, "a device may hold one leaf only");
-      }
-      if (!memberKeys.containsKey(device)) {
-        if (before.containsKey(e.getKey())) {
-          pending.add(e.getKey()); // carried over from before: a removal this commit should have made
-          continue;
-        }
-        return MlsRefusals.membership(id, "ratchetTree", device, "device " + device
-            + " is not an active device of a member");
-      }
-      byte[] registered = memberKeys.get(device);
-      if (registered == null || !Arrays.equals(registered, e.getValue().signatureKey())) {
-        return forged(id, "ratchetTree", "the leaf of device " + device + " does not carry its registered key")
-            .put("deviceId", device.toString());
-      }
-    }
-    // An external commit cannot remove (BC 1.84), so it may leave pending removals for the members to commit.
-    return pending.isEmpty() || external ? null : MlsRefusals.removalPending(id, next.epoch() - 1, pending);
   }
 
   /** Leaves of the state whose device is no longer an active device of a member. */

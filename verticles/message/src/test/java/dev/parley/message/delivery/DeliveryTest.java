@@ -69,7 +69,17 @@ class DeliveryTest {
           jobs.add(device + "@" + env.seq());
           return Future.succeededFuture();
         },
-        new DeliveryMeters(registry));
+        new DeliveryMeters(registry), pauses());
+  }
+
+  final List<Long> pauses = new ArrayList<>();
+
+  /** Records each repair pause and ends it at once. */
+  Delivery.Pause pauses() {
+    return delayMs -> {
+      pauses.add(delayMs);
+      return Future.succeededFuture();
+    };
   }
 
   @Test
@@ -123,8 +133,52 @@ class DeliveryTest {
   }
 
   @Test
-  @DisplayName("when the chat views fail the messages still go out, without chat frames")
-  void viewsFailureStillDelivers() {
+  @DisplayName("when the chat views fail the messages go out at once and the chat frames after a repair")
+  void viewsFailureRepaired() {
+    int[] failures = {2};
+    delivery = new Delivery(c -> Future.succeededFuture(List.of(new MemberDevice(BOB, BOB_PHONE))),
+        d -> Future.succeededFuture(Map.of(BOB_PHONE, "g1")), new FakeChats() {
+          @Override
+          public Future<Map<UUID, JsonObject>> views(Envelope newest, Collection<UUID> users) {
+            return failures[0]-- > 0 ? Future.failedFuture("redis down") : super.views(newest, users);
+          }
+        }, (node, d) -> sent.computeIfAbsent(node, n -> new ArrayList<>()).add(d),
+        (env, user, device) -> Future.succeededFuture(), new DeliveryMeters(registry), pauses());
+    assertThat(delivery.deliver(List.of(stored(1, "a"))).succeeded()).isTrue();
+    assertThat(sent.get("g1")).hasSize(2);
+    assertThat(frames(sent.get("g1").get(0))).containsExactly("msg 1 -> [" + BOB_PHONE + "]");
+    assertThat(frames(sent.get("g1").get(1))).containsExactly("chat " + BOB + " -> [" + BOB_PHONE + "]");
+    assertThat(pauses).containsExactly(Delivery.REPAIR_FIRST_DELAY_MS, 2 * Delivery.REPAIR_FIRST_DELAY_MS);
+    assertThat(registry.counter("parley.delivery.chat.repairs").count()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a failed index or head update is run again before the repaired chat frames go out")
+  void indexAndHeadFailuresRepaired() {
+    int[] headFailures = {1};
+    int[] indexFailures = {2};
+    delivery = new Delivery(c -> Future.succeededFuture(List.of(new MemberDevice(BOB, BOB_PHONE))),
+        d -> Future.succeededFuture(Map.of(BOB_PHONE, "g1")), new FakeChats() {
+          @Override
+          public Future<Void> advanceHead(Envelope newest) {
+            return headFailures[0]-- > 0 ? Future.failedFuture("redis down") : super.advanceHead(newest);
+          }
+
+          @Override
+          public Future<Void> index(UUID channelId, Collection<UUID> users, long ts, Map<UUID, Long> readUpTo) {
+            return indexFailures[0]-- > 0 ? Future.failedFuture("redis down")
+                : super.index(channelId, users, ts, readUpTo);
+          }
+        }, (node, d) -> sent.computeIfAbsent(node, n -> new ArrayList<>()).add(d),
+        (env, user, device) -> Future.succeededFuture(), new DeliveryMeters(registry), pauses());
+    assertThat(delivery.deliver(List.of(stored(1, "a"))).succeeded()).isTrue();
+    assertThat(steps).containsExactly("head 1", "head 1", "index ts=1000 read={" + ALICE + "=1}", "views");
+    assertThat(frames(sent.get("g1").get(1))).containsExactly("chat " + BOB + " -> [" + BOB_PHONE + "]");
+  }
+
+  @Test
+  @DisplayName("chat steps that keep failing are given up after the repair deadline, with pauses capped")
+  void repairGivesUp() {
     delivery = new Delivery(c -> Future.succeededFuture(List.of(new MemberDevice(BOB, BOB_PHONE))),
         d -> Future.succeededFuture(Map.of(BOB_PHONE, "g1")), new FakeChats() {
           @Override
@@ -132,9 +186,12 @@ class DeliveryTest {
             return Future.failedFuture("redis down");
           }
         }, (node, d) -> sent.computeIfAbsent(node, n -> new ArrayList<>()).add(d),
-        (env, user, device) -> Future.succeededFuture(), new DeliveryMeters(registry));
+        (env, user, device) -> Future.succeededFuture(), new DeliveryMeters(registry), pauses());
     assertThat(delivery.deliver(List.of(stored(1, "a"))).succeeded()).isTrue();
-    assertThat(frames(sent.get("g1").get(0))).containsExactly("msg 1 -> [" + BOB_PHONE + "]");
+    assertThat(sent.get("g1")).hasSize(1);
+    assertThat(pauses).allMatch(p -> p <= Delivery.REPAIR_MAX_DELAY_MS);
+    assertThat(pauses.stream().mapToLong(Long::longValue).sum()).isGreaterThanOrEqualTo(Delivery.REPAIR_GIVE_UP_MS)
+        .isLessThan(Delivery.REPAIR_GIVE_UP_MS + Delivery.REPAIR_MAX_DELAY_MS);
   }
 
   class FakeChats implements ChatState {
