@@ -53,6 +53,7 @@ public final class Live {
         p.deviceId(), p.accessToken()), s.web).onConnectFailure(lastFailure::set)
         .onChainViolation(e -> err.println("parley: warning: " + Errors.oneLine(e)));
     if (p.e2ee()) {
+      s.lockDevice(deviceDir(s));
       LocalLog log = s.localLog();
       client.enableE2ee(deviceDir(s).resolve("mls"));
       for (UUID chat : log.chats()) {

@@ -32,6 +32,7 @@ public final class Session implements AutoCloseable {
   private Profile profile;
   private Api api;
   private LocalLog localLog;
+  private FileChannel deviceLock;
 
   public Session(ProfileStore store, Duration timeout, Clock clock) {
     this.vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10_000));
@@ -64,6 +65,30 @@ public final class Session implements AutoCloseable {
       api = new Api(web, profile().server());
     }
     return api;
+  }
+
+  /**
+   * Holds the device's E2EE state for this command alone: two processes with the same MLS state would each advance
+   * their own copy of the ratchets (reusing message keys, and losing each other's commits), so a second command of the
+   * same device is refused while one runs (exit 1). Released when the session closes.
+   */
+  void lockDevice(java.nio.file.Path dir) {
+    if (deviceLock != null) {
+      return;
+    }
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      FileChannel channel = FileChannel.open(dir.resolve("device.lock"), java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.WRITE);
+      if (channel.tryLock() == null) {
+        channel.close();
+        throw new CliError(Exit.OTHER, "another parley command of profile '" + store.name() + "' is using this "
+            + "device's end-to-end encryption state; wait for it to end (or type into its 'parley open')");
+      }
+      deviceLock = channel;
+    } catch (IOException e) {
+      throw new CliError(Exit.OTHER, "cannot lock " + dir + ": " + e.getMessage());
+    }
   }
 
   /** The messages the profile's current device has read (one instance per command: it caches positions). */
@@ -133,6 +158,13 @@ public final class Session implements AutoCloseable {
       vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     } catch (Exception ignored) {
       // the process is ending anyway
+    }
+    if (deviceLock != null) {
+      try {
+        deviceLock.close();
+      } catch (IOException ignored) {
+        // released by the process exit anyway
+      }
     }
   }
 }

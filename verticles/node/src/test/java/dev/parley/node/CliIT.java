@@ -129,6 +129,8 @@ class CliIT {
     CliProcess.Running bobOpen = cli.start(BOB, null, "open", "@" + ALICE, "--count", "2", "--no-input");
     eventually(WAIT, () -> bobOpen.stderr().contains("-- live:") || !bobOpen.process().isAlive(),
         () -> "bob's open never went live: " + bobOpen.result(-1));
+    // One command at a time per device: a second one would advance its own copy of the MLS state.
+    assertThat(refused(cli.run(BOB, null, "send", "@" + ALICE, "not", "now"), 1).err()).contains("another parley command");
     assertThat(ok(cli.run(ALICE, null, "send", "@" + BOB, "hello", "bob")).out()).containsPattern("sent #\\d+ to " + dmChannel);
     // alice types a line into her own open: it is sent, and shown to her once stored
     Result aliceOpen = ok(cli.start(ALICE, "typed in open\n", "open", dmChannel, "--count", "1", "--last", "0").await());
