@@ -33,6 +33,7 @@ final class E2eeMembership {
   private final E2eeInbound inbound;
   private final Inbox inbox;
   private final java.util.Map<UUID, Future<Void>> joining = new java.util.HashMap<>();
+  private final java.util.Map<UUID, Future<Void>> creating = new java.util.HashMap<>();
 
   E2eeMembership(E2eeDevice device, MlsApi mls, KeyDirectoryApi keysApi, String token, E2eeOutbound outbound,
                  E2eeInbound inbound, Inbox inbox) {
@@ -58,6 +59,26 @@ final class E2eeMembership {
    * device when it connects.
    */
   Future<Void> createGroup(UUID channelId) {
+    // One creation per channel at a time on this device: the connect-time sweep (joinAll) and an explicit create
+    // racing each other would make two epoch-0 groups of the same device; the loser's local group would replace the
+    // winner's, and the device would end up a member on the server with no state to read the channel.
+    return once(creating, channelId, () -> createGroupNow(channelId));
+  }
+
+  /** The run already under way for the channel in {@code runs}, or a new one (forgotten once it completes). */
+  private static Future<Void> once(java.util.Map<UUID, Future<Void>> runs, UUID channelId,
+                                   java.util.function.Supplier<Future<Void>> start) {
+    Future<Void> running = runs.get(channelId);
+    if (running != null) {
+      return running;
+    }
+    Future<Void> run = start.get();
+    runs.put(channelId, run);
+    run.onComplete(ar -> runs.remove(channelId, run));
+    return run;
+  }
+
+  private Future<Void> createGroupNow(UUID channelId) {
     return states.refreshMembers(channelId, null)
         .compose(this::claimAll)
         .compose(claimed -> claimed.isEmpty() ? Future.succeededFuture() : states.create(channelId)
@@ -139,16 +160,7 @@ final class E2eeMembership {
 
   /** Joins from the inbox's Welcomes for the channel; concurrent callers (sends, the receive chain) share one run. */
   private Future<Void> joinFromWelcomes(UUID channelId) {
-    Future<Void> running = joining.get(channelId);
-    if (running != null) {
-      return running;
-    }
-    Future<Void> run = listAndJoin(channelId);
-    joining.put(channelId, run);
-    return run.eventually(() -> {
-      joining.remove(channelId, run);
-      return Future.succeededFuture();
-    });
+    return once(joining, channelId, () -> listAndJoin(channelId));
   }
 
   private Future<Void> listAndJoin(UUID channelId) {
