@@ -53,14 +53,6 @@ public final class MessageStore implements SequencerStore {
   private PreparedStatement insertDedup;
   private final int dedupTtlSeconds;
 
-  /** The default of message.dedupTtlSeconds (conf/parley.json): 30 days. */
-  public static final int DEFAULT_DEDUP_TTL_SECONDS = 30 * 86_400;
-
-  /** A store whose dedup rows live {@link #DEFAULT_DEDUP_TTL_SECONDS} (tests and tools; the role passes the key). */
-  public MessageStore(CassandraClient cassandra, String keyspace, int bucketSize) {
-    this(cassandra, keyspace, bucketSize, DEFAULT_DEDUP_TTL_SECONDS);
-  }
-
   /**
    * {@code dedupTtlSeconds}: how long a dedup row lives (message.dedupTtlSeconds): a per-write TTL, so a changed
    * setting applies to new rows and the table needs no migration. It must exceed every client's resend window.

@@ -121,7 +121,8 @@ class MlsDeliveryIT {
 
   /** One message-role writer: its own store, head cache and gate (as one node). */
   private Sequencer writer() {
-    MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(), 1000);
+    MessageStore store = new MessageStore(clients.cassandra(), config.cassandra().keyspace(), 1000,
+        config.message().dedupTtlSeconds());
     await(store.prepare());
     Clock clock = Clock.systemUTC();
     MlsGate.Blocking blocking = new MlsGate.Blocking() {
